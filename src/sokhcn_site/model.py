@@ -1,0 +1,160 @@
+"""The frozen data that flows through a build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    editor_in_chief: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    title: str
+    # Either relative to the site root ("gioi-thieu/") or an absolute http(s) URL.
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    name: str
+    base_url: str  # absolute, always ends with "/"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    description: str = ""
+    page_size: int = 10
+    feed_size: int = 20
+    other_news: int = 7
+    # Declared categories as (slug, display name), in menu order.
+    categories: tuple[tuple[str, str], ...] = ()
+    menu: tuple[MenuItem, ...] = ()
+    footer: Footer = Footer()
+    # Hosts whose <iframe> embeds survive sanitising (video players).
+    video_hosts: tuple[str, ...] = ()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under, e.g. "/" or "/portal/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    def declared_category(self, slug: str) -> str | None:
+        return dict(self.categories).get(slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file, read once."""
+
+    path: Path  # where it is on disk
+    rel: str  # POSIX path relative to its root folder, e.g. "tin/2020-01-14-a.md"
+    display: str  # how diagnostics name it, e.g. "content/tin/2020-01-14-a.md"
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str  # display path of the file it came from
+    category: str  # category slug: the first folder under content/
+    slug: str
+    title: str
+    date: datetime  # timezone-aware, in the site's timezone
+    html: str  # sanitised body
+    summary: str  # plain text
+    author: str = ""
+    department: str = ""
+    updated: datetime | None = None
+    draft: bool = False
+    tags: tuple[str, ...] = ()
+    image: str = ""
+    category_label: str = ""  # the `category:` front-matter field, if any
+
+    @property
+    def path(self) -> str:
+        """Location relative to the site root."""
+        return f"{self.category}/{self.slug}/"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.category, self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A static page such as Giới thiệu or Liên hệ."""
+
+    source: str
+    slug: str
+    title: str
+    html: str
+    summary: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    name: str
+    articles: tuple[Article, ...]  # newest first
+
+    @property
+    def path(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a paginated list of articles."""
+
+    title: str
+    number: int  # 1-based
+    count: int  # how many pages the list has
+    items: tuple[Article, ...]
+    path: str  # relative to the site root; "" is the home page
+    prev_path: str | None
+    next_path: str | None
+    feed_path: str  # the RSS feed of the same list
+    category: str | None = None  # slug, None for the home page
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first (date desc, slug asc)
+    categories: tuple[Category, ...]
+    pages: tuple[Page, ...]
+    # "Các tin khác" of articles[i] is other_news[i].
+    other_news: tuple[tuple[Article, ...], ...]
+    # Non-Markdown files under content/ (images, attachments), copied as they are.
+    assets: tuple[Source, ...] = ()
+    static: tuple[Source, ...] = ()
+
+    def category(self, slug: str) -> Category:
+        for category in self.categories:
+            if category.slug == slug:
+                return category
+        raise KeyError(slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site."""
+
+    path: str  # POSIX path relative to the output folder
+    data: bytes
