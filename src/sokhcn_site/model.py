@@ -101,6 +101,7 @@ class Page:
     title: str
     html: str
     summary: str
+    draft: bool = False
 
     @property
     def path(self) -> str:
@@ -141,9 +142,6 @@ class Site:
     pages: tuple[Page, ...]
     # "Các tin khác" of articles[i] is other_news[i].
     other_news: tuple[tuple[Article, ...], ...]
-    # Non-Markdown files under content/ (images, attachments), copied as they are.
-    assets: tuple[Source, ...] = ()
-    static: tuple[Source, ...] = ()
 
     def category(self, slug: str) -> Category:
         for category in self.categories:

@@ -1,0 +1,102 @@
+"""Find the input files, in a stable order, without leaving their folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from slugify import slugify
+
+from .errors import Diagnostic, error
+from .model import Source
+
+PAGES_FOLDER = "pages"
+# Output paths the site itself uses; a category folder of that name would collide.
+RESERVED = frozenset({PAGES_FOLDER, "page", "static", "tim-kiem"})
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    articles: tuple[tuple[Source, str], ...]  # (file, category slug)
+    pages: tuple[Source, ...]
+    assets: tuple[Source, ...]  # non-Markdown files under content/
+    static: tuple[Source, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
+    """Every regular file below `root`, sorted; links leading outside it are refused."""
+    sources: list[Source] = []
+    problems: list[Diagnostic] = []
+    real_root = root.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        visible = sorted(d for d in dirs if not d.startswith("."))
+        # Linked folders are not followed (a loop or a way out of the folder); say so.
+        for name in visible:
+            if Path(folder, name).is_symlink():
+                rel = Path(folder, name).relative_to(root).as_posix()
+                problems.append(
+                    error(f"{label}/{rel}", 1, "thư mục liên kết tượng trưng không được hỗ trợ")
+                )
+        dirs[:] = [d for d in visible if not Path(folder, d).is_symlink()]
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            display = f"{label}/{rel}"
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                problems.append(error(display, 1, "liên kết tượng trưng trỏ ra ngoài thư mục"))
+                continue
+            try:
+                sources.append(Source(path, rel, display, path.read_bytes()))
+            except OSError as exc:
+                problems.append(error(display, 1, f"không đọc được tệp: {exc.strerror}"))
+    return sources, problems
+
+
+def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
+    """('article', category) / ('page', None) / ('asset', None), or a problem."""
+    parts = source.rel.split("/")
+    if not source.rel.endswith(".md"):
+        return "asset", None, None
+    if len(parts) == 1:
+        return "", None, error(
+            source.display, 1,
+            "bài viết phải nằm trong thư mục chuyên mục, ví dụ content/tin-hoat-dong-cua-so/",
+        )  # fmt: skip
+    folder = parts[0]
+    if folder == PAGES_FOLDER:
+        if len(parts) == 2:
+            return "page", None, None
+        return "", None, error(source.display, 1, "trang tĩnh phải nằm ngay trong content/pages/")
+    if slugify(folder) != folder or folder in RESERVED:
+        return "", None, error(
+            source.display, 1,
+            f"tên thư mục chuyên mục '{folder}' không dùng được; đặt tên bằng chữ thường "
+            f"không dấu và dấu '-', ví dụ '{slugify(folder) or 'tin-tuc'}'"
+            + (" (tên này dành riêng cho trang web)" if folder in RESERVED else ""),
+        )  # fmt: skip
+    return "article", folder, None
+
+
+def discover(content: Path, static: Path) -> Inputs:
+    """Read content/ and static/ into Sources, sorted by path."""
+    content_files, problems = _walk(content, content.as_posix().rstrip("/"))
+    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"))
+    problems.extend(static_problems)
+    articles, pages, assets = [], [], []
+    for source in content_files:
+        kind, category, problem = _classify(source)
+        if problem:
+            problems.append(problem)
+        elif kind == "article" and category:
+            articles.append((source, category))
+        elif kind == "page":
+            pages.append(source)
+        else:
+            assets.append(source)
+    return Inputs(
+        tuple(articles), tuple(pages), tuple(assets), tuple(static_files), tuple(problems)
+    )

@@ -1,0 +1,121 @@
+"""Markdown to safe HTML: render, sanitise and resolve the body's links."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, unquote, urlsplit
+
+import markdown
+import nh3
+
+# Internal links to other articles' .md files are resolved once the whole site is known;
+# until then they carry this root-relative marker, which the sanitiser leaves alone.
+MD_LINK_MARKER = "/__sokhcn_md__/"
+
+_TAGS = frozenset(
+    (
+        "a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em "
+        "figcaption figure h2 h3 h4 h5 h6 hr i iframe img ins kbd li mark ol p pre q s small "
+        "span strong sub summary sup table tbody td tfoot th thead tr u ul"
+    ).split()
+)
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "iframe": {"src", "width", "height", "allowfullscreen", "loading"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class BodyContext:
+    """What resolving a body's relative links needs to know."""
+
+    source_rel: str  # e.g. "tin/2020-01-14-a.md", relative to content/
+    base_path: str  # e.g. "/portal/"
+    video_hosts: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    # Building the extension set costs more than rendering a short article; reuse it.
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+
+
+def render_markdown(text: str) -> str:
+    converter = _markdown()
+    converter.reset()
+    return converter.convert(text)
+
+
+def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]:
+    """Keep only allow-listed markup; return the HTML and the links that point outside content/."""
+    escapes: list[str] = []
+    cleaned = nh3.clean(
+        fragment,
+        tags=set(_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter(context, escapes),
+        url_schemes={"http", "https", "mailto", "tel"},
+        filter_style_properties={"text-align"},
+        link_rel="noopener",
+    )
+    return cleaned, tuple(escapes)
+
+
+def _attribute_filter(
+    context: BodyContext, escapes: list[str]
+) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        if tag == "iframe":
+            return value if _is_video_host(value, context.video_hosts) else None
+        return _resolve_url(value, context, escapes)
+
+    return keep
+
+
+def _is_video_host(url: str, hosts: tuple[str, ...]) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def _resolve_url(url: str, context: BodyContext, escapes: list[str]) -> str:
+    """Make a body URL work under the site's base path."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return url  # absolute, protocol-relative, or a fragment/query on this page
+    suffix = url[len(parts.path) :]
+    if parts.path.startswith("/"):
+        return context.base_path.rstrip("/") + url
+    folder = posixpath.dirname(context.source_rel)
+    target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+    if target == ".." or target.startswith("../"):
+        escapes.append(url)
+        return url
+    if target.endswith(".md"):
+        return MD_LINK_MARKER + target + suffix
+    return context.base_path + quote(target) + suffix
+
+
+def first_paragraph(fragment: str) -> str:
+    """The plain text of the first paragraph, for summaries and feeds."""
+    match = _FIRST_PARAGRAPH.search(fragment)
+    if match is None:
+        return ""
+    return " ".join(html.unescape(_TAG.sub("", match.group(1))).split())

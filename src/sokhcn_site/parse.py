@@ -1,0 +1,194 @@
+"""One source file in, one Article or Page (and its problems) out."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slugify import slugify
+
+from .dates import DateProblem, parse_date
+from .errors import Diagnostic, error, warning
+from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
+from .markup import BodyContext, first_paragraph, render_markdown, sanitise
+from .model import Article, Page, SiteConfig, Source
+
+ARTICLE_KEYS = (
+    "title", "date", "author", "department", "summary", "slug", "draft",
+    "updated", "tags", "image", "category",
+)  # fmt: skip
+PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
+_TEXT_KEYS = ("author", "department", "summary", "image", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    item: Article | Page | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Fields:
+    """Typed access to front-matter fields that records every problem it meets."""
+
+    def __init__(self, source: Source, front: FrontMatter) -> None:
+        self.path = source.display
+        self.data = front.fields.data
+        self.lines = front.fields.lines
+        self.problems: list[Diagnostic] = [
+            warning(self.path, line, f"khóa '{key}' được khai báo hai lần; giá trị sau được dùng")
+            for key, line in front.fields.duplicates
+        ]
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(error(self.path, self.line(key), message))
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(key, f"thiếu '{key}': thêm dòng `{key}: ...` vào phần đầu bài")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, f"'{key}' phải là một dòng chữ")
+            return ""
+        return unicodedata.normalize("NFC", str(value).strip())
+
+    def date(self, key: str, config: SiteConfig, *, required: bool = False) -> datetime | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, "thiếu 'date': thêm dòng `date: 2020-01-14` vào phần đầu bài")
+            return None
+        try:
+            return parse_date(value, config.tz)
+        except DateProblem as exc:
+            self.fail(key, str(exc))
+            return None
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"'{key}' chỉ nhận true hoặc false")
+            return False
+        return value
+
+    def tags(self) -> tuple[str, ...]:
+        value: Any = self.data.get("tags") or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
+            self.fail("tags", "'tags' phải là danh sách, ví dụ `tags: [ISO, đo lường]`")
+            return ()
+        return tuple(unicodedata.normalize("NFC", str(t).strip()) for t in value if str(t).strip())
+
+    def unknown_keys(self, known: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+            self.problems.append(
+                warning(self.path, self.line(key), f"khóa '{key}' không được dùng{hint}")
+            )
+
+    def slug(self, fallback: str) -> str:
+        raw = self.text("slug")
+        if raw and ("/" in raw or "\\" in raw or ".." in raw):
+            self.fail("slug", f"slug '{raw}' không được chứa '/', '\\' hay '..'")
+            return ""
+        slug = slugify(raw or fallback)
+        if not slug:
+            self.fail("slug", "không tạo được slug; thêm `slug: ten-bai-viet` (chữ không dấu)")
+        return slug
+
+
+def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
+    try:
+        text = decode(source.data)
+    except UnicodeDecodeError as exc:
+        line = source.data.count(b"\n", 0, exc.start) + 1
+        return None, error(
+            source.display, line, "tệp không phải văn bản UTF-8; hãy lưu lại với mã hóa UTF-8"
+        )
+    try:
+        return split_front_matter(text), None
+    except FrontMatterProblem as exc:
+        return None, error(source.display, exc.line, exc.message)
+
+
+def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, list[Diagnostic]]:
+    body = unicodedata.normalize("NFC", front.body)
+    context = BodyContext(source.rel, config.base_path, config.video_hosts)
+    html, escapes = sanitise(render_markdown(body), context)
+    problems = [
+        error(source.display, front.body_line, f"liên kết '{url}' trỏ ra ngoài thư mục nội dung")
+        for url in escapes
+    ]
+    return html, problems
+
+
+def _file_slug(rel: str) -> str:
+    stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    if (
+        len(stem) > 11
+        and stem[4] == "-"
+        and stem[7] == "-"
+        and stem[10] == "-"
+        and stem[:4].isdigit()
+    ):
+        return stem[11:]
+    return stem
+
+
+def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
+    """Read an article file under content/<category>/."""
+    front, problem = _read(source)
+    if front is None:
+        return Parsed(None, (problem,) if problem else ())
+    fields = _Fields(source, front)
+    fields.unknown_keys(ARTICLE_KEYS)
+    title = fields.text("title", required=True)
+    date = fields.date("date", config, required=True)
+    slug = fields.slug(_file_slug(source.rel))
+    values = {key: fields.text(key) for key in _TEXT_KEYS}
+    updated = fields.date("updated", config)
+    draft = fields.flag("draft")
+    tags = fields.tags()
+    html, body_problems = _body(source, front, config)
+    problems = (*fields.problems, *body_problems)
+    if not title or date is None or not slug or any(p.severity == "error" for p in problems):
+        return Parsed(None, problems)
+    article = Article(
+        source=source.display, category=category, slug=slug, title=title, date=date,
+        html=html, summary=values["summary"] or first_paragraph(html),
+        author=values["author"], department=values["department"], updated=updated,
+        draft=draft, tags=tags, image=values["image"], category_label=values["category"],
+    )  # fmt: skip
+    return Parsed(article, problems)
+
+
+def parse_page(source: Source, config: SiteConfig) -> Parsed:
+    """Read a static page file under content/pages/."""
+    front, problem = _read(source)
+    if front is None:
+        return Parsed(None, (problem,) if problem else ())
+    fields = _Fields(source, front)
+    fields.unknown_keys(PAGE_KEYS)
+    title = fields.text("title", required=True)
+    slug = fields.slug(_file_slug(source.rel))
+    summary = fields.text("summary")
+    fields.date("date", config)
+    fields.date("updated", config)
+    draft = fields.flag("draft")
+    html, body_problems = _body(source, front, config)
+    problems = (*fields.problems, *body_problems)
+    if not title or not slug or any(p.severity == "error" for p in problems):
+        return Parsed(None, problems)
+    page = Page(source.display, slug, title, html, summary or first_paragraph(html), draft)
+    return Parsed(page, problems)

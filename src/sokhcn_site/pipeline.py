@@ -1,0 +1,121 @@
+"""The one place that knows the order of a build's steps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .collect import collect
+from .config import load_config
+from .discover import Inputs, discover
+from .errors import Diagnostic, error, has_errors
+from .feeds import build_feeds
+from .model import Article, Output, Page, Site, SiteConfig, Source
+from .parse import parse_article, parse_page
+from .render import plan, render_page
+from .sitemap import build_sitemap
+from .templates import make_environment
+from .write import WriteStats, write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    content: Path = Path("content")
+    templates: Path = Path("templates")
+    static: Path = Path("static")
+    config: Path = Path("site.yaml")
+    output: Path = Path("public")
+    base_url: str | None = None
+    drafts: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    diagnostics: tuple[Diagnostic, ...]
+    config_failed: bool = False  # the configuration or a folder option is unusable
+    site: Site | None = None
+    outputs: tuple[Output, ...] = ()
+    written: WriteStats | None = None  # None when nothing was written
+
+    @property
+    def failed(self) -> bool:
+        return self.config_failed or has_errors(self.diagnostics)
+
+
+def _folders(options: BuildOptions) -> list[Diagnostic]:
+    named = (("--content", options.content), ("--templates", options.templates),
+             ("--static", options.static))  # fmt: skip
+    return [
+        error(str(path), 1, f"{flag}: folder not found")
+        for flag, path in named
+        if not path.is_dir()
+    ]
+
+
+def _parse_all(
+    inputs: Inputs, config: SiteConfig
+) -> tuple[list[tuple[Source, Article]], list[Page], list[Diagnostic]]:
+    articles: list[tuple[Source, Article]] = []
+    pages: list[Page] = []
+    problems = list(inputs.diagnostics)
+    for source, category in inputs.articles:
+        parsed = parse_article(source, category, config)
+        problems.extend(parsed.diagnostics)
+        if isinstance(parsed.item, Article):
+            articles.append((source, parsed.item))
+    for source in inputs.pages:
+        parsed = parse_page(source, config)
+        problems.extend(parsed.diagnostics)
+        if isinstance(parsed.item, Page):
+            pages.append(parsed.item)
+    return articles, pages, problems
+
+
+def _render_all(site: Site, templates: Path) -> tuple[list[Output], list[Diagnostic]]:
+    env = make_environment(templates, site.config.base_path)
+    outputs: list[Output] = []
+    problems: list[Diagnostic] = []
+    for job in plan(site):
+        result = render_page(env, job)
+        if isinstance(result, Output):
+            outputs.append(result)
+        elif result not in problems:  # one broken template fails every page alike
+            problems.append(result)
+    return outputs, problems
+
+
+def _copies(inputs: Inputs) -> list[Output]:
+    """Static files and the images and attachments kept beside articles."""
+    return [Output(f"static/{s.rel}", s.data) for s in inputs.static] + [
+        Output(s.rel, s.data) for s in inputs.assets
+    ]
+
+
+def _collisions(outputs: list[Output]) -> list[Diagnostic]:
+    counts = Counter(o.path for o in outputs)
+    return [error(path, 1, "two inputs produce this same output file") for path, n in
+            sorted(counts.items()) if n > 1]  # fmt: skip
+
+
+def build(options: BuildOptions, *, now: datetime, write: bool = True) -> BuildReport:
+    """Load, check and render the site; replace the output folder only if all went well."""
+    config, problems = load_config(options.config, options.base_url)
+    problems += _folders(options)
+    if config is None or has_errors(problems):
+        return BuildReport(tuple(problems), config_failed=True)
+    inputs = discover(options.content, options.static)
+    parsed, pages, problems = _parse_all(inputs, config)
+    site, site_problems = collect(config, parsed, pages, now=now, include_drafts=options.drafts)
+    problems += site_problems
+    if has_errors(problems):
+        return BuildReport(tuple(sorted(problems)), site=site)
+    outputs, render_problems = _render_all(site, options.templates)
+    problems += render_problems
+    outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
+    problems += _collisions(outputs)
+    if has_errors(problems) or not write:
+        return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs))
+    stats = write_site(outputs, options.output)
+    return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs), written=stats)

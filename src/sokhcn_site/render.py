@@ -1,0 +1,88 @@
+"""Plan the HTML pages of a site and render each one."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+
+from .errors import Diagnostic, error
+from .listings import site_listings
+from .model import Output, Site
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    title: str
+    path: str  # site-relative, or an absolute URL
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One HTML file to render: everything its template receives, and nothing else."""
+
+    path: str  # output file, e.g. "tin/hoi-nghi/index.html"
+    template: str
+    context: Mapping[str, Any]
+    subject: str  # what is being rendered, for error messages (a source file or a page path)
+
+
+def _navigation(site: Site) -> tuple[NavItem, ...]:
+    menu = tuple(NavItem(m.title, m.url) for m in site.config.menu)
+    return menu or tuple(NavItem(c.name, c.path) for c in site.categories)
+
+
+def plan(site: Site) -> tuple[PageJob, ...]:
+    """Every HTML page of the site, in a stable order."""
+    common = {"config": site.config, "navigation": _navigation(site)}
+    names = {c.slug: c.name for c in site.categories}
+
+    def job(path: str, template: str, subject: str, **values: Any) -> PageJob:
+        context = MappingProxyType(
+            {**common, **values, "page_path": path.removesuffix("index.html")}
+        )
+        return PageJob(path, template, context, subject)
+
+    jobs = [
+        job(f"{listing.path}index.html", "listing.html", f"{listing.path}index.html",
+            listing=listing, feed_path=listing.feed_path)
+        for listing in site_listings(site)
+    ]  # fmt: skip
+    jobs += [
+        job(f"{article.path}index.html", "article.html", article.source, article=article,
+            category_name=names[article.category], other_news=others,
+            feed_path=f"{article.category}/rss.xml")
+        for article, others in zip(site.articles, site.other_news, strict=True)
+    ]  # fmt: skip
+    jobs += [
+        job(f"{page.path}index.html", "page.html", page.source, page=page, feed_path="rss.xml")
+        for page in site.pages
+    ]
+    jobs.append(job("404.html", "404.html", "404.html", feed_path="rss.xml"))
+    return tuple(jobs)
+
+
+def render_page(env: jinja2.Environment, job: PageJob) -> Output | Diagnostic:
+    """The page's HTML, or a diagnostic naming the template, its line and the subject."""
+    try:
+        html = env.get_template(job.template).render(job.context)
+    except jinja2.TemplateSyntaxError as exc:
+        return error(
+            exc.filename or job.template, exc.lineno or 1, f"template error: {exc.message}"
+        )
+    except Exception as exc:  # a template bug must name the page, not crash the build
+        line, template = _template_frame(exc, job.template)
+        return error(template, line, f"template error while rendering {job.subject}: {exc}")
+    return Output(job.path, html.encode("utf-8"))
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[int, str]:
+    """The innermost template line in the traceback (Jinja rewrites frames to template lines)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2")):
+            return frame.lineno or 1, frame.filename
+    return 1, fallback

@@ -1,0 +1,100 @@
+"""Put a built site in place all at once, or not at all."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .model import Output
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    written: int  # files whose bytes are new
+    kept: int  # files identical to the previous build, hard-linked with their old mtime
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """`path` as a relative path that cannot leave the folder it is joined to."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
+        raise ValueError(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _stage(outputs: Sequence[Output], stage: Path, previous: Path) -> WriteStats:
+    written = kept = 0
+    for output in outputs:
+        relative = safe_relative(output.path)
+        destination = stage.joinpath(*relative.parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        old = previous.joinpath(*relative.parts)
+        if _same_bytes(old, output.data):
+            try:
+                os.link(old, destination)
+                kept += 1
+                continue
+            except OSError:
+                pass  # another file system, or links not allowed: copying is still correct
+        destination.write_bytes(output.data)
+        written += 1
+    return WriteStats(written, kept)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); False where that is not available."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _swap_in(stage: Path, target: Path) -> None:
+    if not target.exists():
+        stage.rename(target)
+        return
+    if _exchange(stage, target):
+        shutil.rmtree(stage)  # now holds the previous site
+        return
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    target.rename(retired)
+    stage.rename(target)
+    shutil.rmtree(retired)
+
+
+def write_site(outputs: Sequence[Output], target: Path) -> WriteStats:
+    """Build the new site in a sibling folder, then swap it in; on any failure, drop it."""
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} exists and is not a folder")
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        stage.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
+        stats = _stage(outputs, stage, target)
+        _swap_in(stage, target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stats

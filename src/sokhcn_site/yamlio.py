@@ -1,0 +1,70 @@
+"""Load a YAML mapping and remember the line of each top-level key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader that leaves timestamps as strings, so dates are ours to parse and check."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlMapping:
+    data: dict[str, Any]
+    lines: dict[str, int]  # 1-based file line of each top-level key
+    duplicates: tuple[tuple[str, int], ...]  # keys given twice, with the later line
+
+
+class YamlProblem(Exception):
+    """A YAML text that is not a mapping; `line` is 1-based in the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
+    """Parse `text`, which starts at file line `first_line`, as a mapping with string keys."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise YamlProblem(line, _describe(exc)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, str(exc)) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return YamlMapping({}, {}, ())
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise YamlProblem(first_line, "phần YAML phải là các dòng dạng `khóa: giá trị`")
+    lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in lines:
+            duplicates.append((key, line))
+        lines[key] = line
+    return YamlMapping({str(k): v for k, v in data.items()}, lines, tuple(duplicates))
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "lỗi cú pháp YAML: " + ", ".join(parts) if parts else "lỗi cú pháp YAML"

@@ -1,0 +1,105 @@
+"""Build small real sites in a temporary folder and read them as their consumers do."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+import yaml
+
+from sokhcn_site.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASE_CONFIG: dict[str, Any] = {
+    "name": "Sở Thử Nghiệm",
+    "base_url": "https://example.test/",
+    "footer": {
+        "name": "Sở Thử Nghiệm",
+        "address": "1 Đường Thử",
+        "phone": "0237 000 000",
+        "fax": "0237 000 001",
+        "editor_in_chief": "Nguyễn Văn A - Giám đốc Sở",
+    },
+}
+
+
+def article(
+    title: str = "Tin thử", date: str = "2020-01-14", body: str = "Nội dung.", **fields: Any
+) -> str:
+    """The text of an article file with the given front matter."""
+    front = {"title": title, "date": date, **fields}
+    return (
+        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body + "\n"
+    )
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class SiteDir:
+    root: Path
+
+    @property
+    def output(self) -> Path:
+        return self.root / "public"
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self, *args: str) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        argv = [
+            "build", "--content", str(self.root / "content"),
+            "--templates", str(self.root / "templates"), "--static", str(self.root / "static"),
+            "--config", str(self.root / "site.yaml"), "--output", str(self.output), *args,
+        ]  # fmt: skip
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse's usage errors
+                code = int(exc.code or 0)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def html(self, rel: str) -> lxml.html.HtmlElement:
+        return lxml.html.fromstring((self.output / rel).read_bytes())
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            p.relative_to(self.output).as_posix(): p.read_bytes()
+            for p in sorted(self.output.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    def make(files: dict[str, str | bytes], config: dict[str, Any] | None = None) -> SiteDir:
+        site = SiteDir(tmp_path / "site")
+        shutil.copytree(ROOT / "templates", site.root / "templates")
+        shutil.copytree(ROOT / "static", site.root / "static")
+        (site.root / "content").mkdir(parents=True)
+        merged = {**BASE_CONFIG, **(config or {})}
+        site.write("site.yaml", yaml.safe_dump(merged, allow_unicode=True, sort_keys=False))
+        for rel, text in files.items():
+            site.write(rel, text)
+        return site
+
+    return make

@@ -1,0 +1,119 @@
+"""Every bad file is reported as PATH:LINE: error: MESSAGE, and the old site stays."""
+
+import os
+
+from conftest import article
+
+CAT = "tin"
+
+
+def _snapshot(site):
+    return {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in site.output.rglob("*") if p.is_file()
+    }
+
+
+def test_every_bad_file_is_reported_and_the_published_site_is_untouched(make_site):
+    site = make_site({f"content/{CAT}/2020-01-01-tot.md": article("Tốt")})
+    assert site.build().code == 0
+    before = _snapshot(site)
+    bad = {
+        "khong-utf8.md": b"---\ntitle: Tin\n---\n" + "Thanh Hóa".encode("cp1258"),
+        "yaml-loi.md": "---\ntitle: Tin\ndate: 2020-01-14\nauthor: [chưa đóng\n---\nA\n",
+        "thieu-tieu-de.md": "---\ndate: 2020-01-14\n---\nA\n",
+        "tieu-de-rong.md": "---\ntitle: '  '\ndate: 2020-01-14\n---\nA\n",
+        "thieu-ngay.md": "---\ntitle: Tin\n---\nA\n",
+        "ngay-sai.md": "---\ntitle: Tin\nauthor: A\ndate: 14/01/2020\n---\nA\n",
+        "ngay-khong-co.md": "---\ntitle: Tin\ndate: 2019-02-30\n---\nA\n",
+        "slug-thoat.md": "---\ntitle: Tin\ndate: 2020-01-14\nslug: ../../etc\n---\nA\n",
+    }
+    for name, text in bad.items():
+        site.write(f"content/{CAT}/{name}", text)
+    site.write(f"content/{CAT}/2020-01-02-trung.md", article("Trùng 1"))
+    site.write(f"content/{CAT}/2020-01-03-trung.md", article("Trùng 2"))
+    result = site.build()
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    prefix = str(site.root / "content" / CAT)
+    expected = {
+        "khong-utf8.md": (4, "UTF-8"),
+        "ngay-khong-co.md": (3, "không có trên lịch"),
+        "ngay-sai.md": (4, "không đúng định dạng"),
+        "slug-thoat.md": (4, "không được chứa"),
+        "thieu-ngay.md": (1, "thiếu 'date'"),
+        "thieu-tieu-de.md": (1, "thiếu 'title'"),
+        "tieu-de-rong.md": (2, "thiếu 'title'"),
+        "yaml-loi.md": (5, "YAML"),
+        "2020-01-03-trung.md": (1, "2020-01-02-trung.md"),
+    }
+    for name, (line, words) in expected.items():
+        matching = [x for x in lines if x.startswith(f"{prefix}/{name}:{line}: error: ")]
+        assert len(matching) == 1, (name, lines)
+        assert words in matching[0], matching
+    assert len(lines) == len(expected)
+    assert _snapshot(site) == before
+    assert "Không xuất bản" in result.out
+
+
+def test_a_failed_first_build_creates_no_output(make_site):
+    site = make_site({f"content/{CAT}/a.md": "---\ntitle: Tin\n---\n"})
+    assert site.build().code == 1
+    assert not site.output.exists()
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".public")]
+
+
+def test_articles_outside_a_category_and_bad_folder_names_are_errors(make_site):
+    site = make_site({
+        "content/lac-loai.md": article("Lạc"),
+        "content/Tin Tức/a.md": article("A"),
+        "content/page/b.md": article("B"),
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 1
+    assert "lac-loai.md:1: error: bài viết phải nằm trong thư mục chuyên mục" in result.err
+    assert "Tin Tức/a.md:1: error: tên thư mục chuyên mục 'Tin Tức'" in result.err
+    assert "'tin-tuc'" in result.err
+    assert "page/b.md:1: error:" in result.err
+
+
+def test_configuration_and_usage_errors_exit_2(make_site):
+    site = make_site({f"content/{CAT}/a.md": article()}, {"page_sise": 5})
+    result = site.build()
+    assert result.code == 2
+    assert "unknown key 'page_sise'; did you mean 'page_size'?" in result.err
+    site.write("site.yaml", "name: A\nbase_url: https://example.test/\n")
+    assert site.build("--no-such-option").code == 2
+    assert site.build("--base-url", "not a url").code == 2
+    assert site.build("--content", str(site.root / "missing")).code == 2
+    assert site.build().code == 0
+
+
+def test_template_errors_name_the_template_line_and_article(make_site):
+    site = make_site({f"content/{CAT}/a.md": article("A")})
+    template = site.root / "templates/article.html"
+    template.write_text(
+        template.read_text().replace("{{ article.title }}</h1>", "{{ article.nope }}</h1>")
+    )
+    result = site.build()
+    assert result.code == 1
+    assert "templates/article.html:" in result.err
+    assert f"content/{CAT}/a.md" in result.err
+    assert "nope" in result.err
+
+
+def test_unknown_front_matter_key_is_a_warning_with_a_suggestion(make_site):
+    site = make_site({f"content/{CAT}/a.md": "---\ntitle: A\ndate: 2020-01-01\nauthr: B\n---\nx\n"})
+    result = site.build()
+    assert result.code == 0
+    assert "a.md:4: warning: khóa 'authr' không được dùng; có phải ý bạn là 'author'?" in result.err
+
+
+def test_symlink_pointing_outside_content_is_refused(make_site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật")
+    site = make_site({f"content/{CAT}/a.md": article("A")})
+    os.symlink(secret, site.root / "content" / CAT / "lo.txt")
+    result = site.build()
+    assert result.code == 1
+    assert "lo.txt:1: error: liên kết tượng trưng trỏ ra ngoài thư mục" in result.err
+    assert not site.output.exists()

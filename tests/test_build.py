@@ -1,0 +1,265 @@
+"""Whole builds of small sites, read back as browsers and feed readers read them."""
+
+import subprocess
+import sys
+import unicodedata
+from datetime import datetime, timedelta
+
+import feedparser
+from conftest import ROOT, article
+
+CAT = "tin-hoat-dong-cua-so"
+
+
+def _many(count: int, category: str = CAT) -> dict[str, str]:
+    return {
+        f"content/{category}/2020-01-{day:02d}-bai-{day:02d}.md": article(
+            f"Bài số {day}",
+            f"2020-01-{day:02d} 08:00",
+            author="Tác giả",
+            department="Phòng A",
+            summary=f"Tóm tắt {day}",
+        )
+        for day in range(1, count + 1)
+    }
+
+
+def test_article_page_has_everything_the_seed_page_shows(make_site):
+    site = make_site(
+        {f"content/{CAT}/2020-01-14-hoi-nghi.md": article(
+            "Hội nghị tổng kết", "2020-01-14", body="Đoạn **một**.", author="Cao Thị Ngọc Hà",
+            department="Phòng Quản lý Khoa học")} | _many(9),
+        {"categories": {CAT: "Tin hoạt động của Sở"}},
+    )  # fmt: skip
+    assert site.build().code == 0
+    page = site.html(f"{CAT}/hoi-nghi/index.html")
+    assert page.get("lang") == "vi"
+    assert "Hội nghị tổng kết" in page.findtext(".//title")
+    assert page.findtext(".//h1") == "Hội nghị tổng kết"
+    assert page.findtext(".//time") == "14/01/2020"
+    assert page.find_class("section-name")[0].text_content().strip() == "Tin hoạt động của Sở"
+    assert page.xpath("string(//div[@class='body']//strong)") == "một"
+    signature = page.find_class("signature")[0].text_content()
+    assert signature == "Cao Thị Ngọc Hà - Phòng Quản lý Khoa học"
+    assert page.xpath("//button[normalize-space()='In tin']")
+    aside = page.xpath("//aside[.//h2[normalize-space()='Các tin khác']]")[0]
+    items = aside.xpath(".//li")
+    assert len(items) == 7
+    assert items[0].text_content().strip() == "Bài số 9 (09/01/20)"
+    assert all(li.xpath("a/@href")[0] != f"/{CAT}/hoi-nghi/" for li in items)
+    footer = page.xpath("string(//footer)")
+    for text in ("Sở Thử Nghiệm", "1 Đường Thử", "0237 000 000", "0237 000 001",
+                 "Trưởng ban biên tập: Nguyễn Văn A - Giám đốc Sở"):  # fmt: skip
+        assert text in footer
+    assert page.xpath("//header") and page.xpath("//nav") and page.xpath("//main")
+    assert page.xpath("//a[@class='skip-link']/@href") == ["#noi-dung"]
+
+
+def test_home_and_category_listings_paginate_newest_first(make_site):
+    site = make_site(_many(23) | _many(2, "thong-bao"), {"page_size": 10})
+    assert site.build().code == 0
+    home = [site.html(p) for p in ("index.html", "page/2/index.html", "page/3/index.html")]
+    titles = [h.xpath("//ol[@class='article-list']//h2/a/text()") for h in home]
+    assert [len(t) for t in titles] == [10, 10, 5]
+    assert titles[0][:3] == ["Bài số 23", "Bài số 22", "Bài số 21"]
+    assert home[0].xpath("//a[@rel='next']/@href") == ["/page/2/"]
+    assert home[1].xpath("//a[@rel='prev']/@href") == ["/"]
+    assert home[1].xpath("//a[@rel='next']/@href") == ["/page/3/"]
+    assert not (site.output / "page/4").exists()
+    category = site.html(f"{CAT}/page/3/index.html")
+    assert category.xpath("//ol[@class='article-list']//h2/a/text()") == [
+        "Bài số 3",
+        "Bài số 2",
+        "Bài số 1",
+    ]
+    assert category.xpath("//a[@rel='prev']/@href") == [f"/{CAT}/page/2/"]
+
+
+def test_feeds_read_by_a_feed_reader(make_site):
+    site = make_site(_many(25), {"feed_size": 20})
+    assert site.build().code == 0
+    rss = feedparser.parse((site.output / "rss.xml").read_bytes())
+    atom = feedparser.parse((site.output / "atom.xml").read_bytes())
+    for feed in (rss, atom):
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 20
+        first = feed.entries[0]
+        assert first.title == "Bài số 25"
+        assert first.link == f"https://example.test/{CAT}/bai-25/"
+        assert first.id == first.link
+        assert first.author == "Tác giả"
+        assert first.summary.startswith("Tóm tắt 25")
+    assert rss.version == "rss20" and atom.version == "atom10"
+    assert rss.entries[0].published == "Sat, 25 Jan 2020 08:00:00 +0700"
+    assert atom.entries[0].published == "2020-01-25T08:00:00+07:00"
+    assert rss.feed.updated == "Sat, 25 Jan 2020 08:00:00 +0700"  # the newest article, not now
+    category = feedparser.parse((site.output / CAT / "rss.xml").read_bytes())
+    assert not category.bozo and len(category.entries) == 20
+    home = site.html("index.html")
+    assert home.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [
+        "https://example.test/rss.xml"
+    ]
+
+
+def test_summary_defaults_to_the_first_paragraph(make_site):
+    site = make_site({f"content/{CAT}/a.md": article("A", body="Câu *đầu*.\n\nĐoạn hai.")})
+    assert site.build().code == 0
+    entry = feedparser.parse((site.output / "rss.xml").read_bytes()).entries[0]
+    assert entry.summary == "Câu đầu."
+
+
+def test_sitemap_robots_404_static_and_pages(make_site):
+    site = make_site(
+        _many(12) | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n",
+                     "static/img/logo.png": b"\x89PNG"},
+        {"page_size": 10},
+    )  # fmt: skip
+    assert site.build().code == 0
+    sitemap = (site.output / "sitemap.xml").read_text()
+    for path in ["", "page/2/", f"{CAT}/", f"{CAT}/page/2/", f"{CAT}/bai-01/", "gioi-thieu/"]:
+        assert f"<loc>https://example.test/{path}</loc>" in sitemap
+    assert sitemap.count("<url>") == 2 + 2 + 12 + 1
+    assert "Sitemap: https://example.test/sitemap.xml" in (site.output / "robots.txt").read_text()
+    assert "Không tìm thấy trang" in site.html("404.html").findtext(".//h1")
+    assert (site.output / "static/img/logo.png").read_bytes() == b"\x89PNG"
+    assert (site.output / "static/css/site.css").exists()
+    assert site.html("gioi-thieu/index.html").findtext(".//h1") == "Giới thiệu"
+
+
+def test_base_url_with_a_path_prefixes_every_internal_link(make_site):
+    site = make_site(
+        _many(12) | {f"content/{CAT}/anh/h.png": b"png",
+                     f"content/{CAT}/2020-02-01-co-anh.md": article(
+                         "Có ảnh", "2020-02-01", body="![Ảnh](anh/h.png) [trang](/gioi-thieu/)")},
+    )  # fmt: skip
+    assert site.build("--base-url", "https://example.org/portal").code == 0
+    for rel in ("index.html", f"{CAT}/co-anh/index.html", "page/2/index.html", "404.html"):
+        page = site.html(rel)
+        links = page.xpath("//a/@href | //link/@href | //img/@src")
+        internal = [u for u in links if not u.startswith(("https://example.org/", "#", "mailto:"))]
+        assert internal, rel
+        assert all(u.startswith("/portal/") for u in internal), (rel, internal)
+    body = site.html(f"{CAT}/co-anh/index.html")
+    assert body.xpath("//div[@class='body']//img/@src") == [f"/portal/{CAT}/anh/h.png"]
+    assert (site.output / CAT / "anh/h.png").read_bytes() == b"png"
+    feed = feedparser.parse((site.output / "rss.xml").read_bytes())
+    assert feed.entries[0].link == f"https://example.org/portal/{CAT}/co-anh/"
+
+
+def test_drafts_and_future_articles_need_the_drafts_option(make_site):
+    future = (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+    site = make_site({
+        f"content/{CAT}/a.md": article("Đã đăng"),
+        f"content/{CAT}/b.md": article("Bản nháp", draft=True),
+        f"content/{CAT}/c.md": article("Hẹn giờ", future),
+    })  # fmt: skip
+    assert site.build().code == 0
+    assert sorted(p.name for p in (site.output / CAT).iterdir() if p.is_dir()) == ["a"]
+    assert site.build("--drafts").code == 0
+    assert sorted(p.name for p in (site.output / CAT).iterdir() if p.is_dir()) == ["a", "b", "c"]
+
+
+def test_category_names_from_config_then_front_matter_then_folder(make_site):
+    site = make_site(
+        {"content/mot/a.md": article("A"), "content/hai/b.md": article("B", category="Tên Hai"),
+         "content/ba/c.md": article("C")},
+        {"categories": {"mot": "Tên Một"}},
+    )  # fmt: skip
+    assert site.build().code == 0
+    assert site.html("mot/index.html").findtext(".//h1") == "Tên Một"
+    assert site.html("hai/index.html").findtext(".//h1") == "Tên Hai"
+    assert site.html("ba/index.html").findtext(".//h1") == "ba"
+
+
+def test_slugs_come_from_file_names_and_survive_title_edits(make_site):
+    site = make_site({
+        f"content/{CAT}/2020-01-14-Đo-lường-Chất-lượng.md": article("Đo lường"),
+        f"content/{CAT}/x.md": article("Khác", slug="Đặc biệt Đ"),
+    })  # fmt: skip
+    assert site.build().code == 0
+    assert (site.output / CAT / "do-luong-chat-luong/index.html").exists()
+    assert (site.output / CAT / "dac-biet-d/index.html").exists()
+    site.write(f"content/{CAT}/2020-01-14-Đo-lường-Chất-lượng.md", article("Đo lường (sửa lỗi)"))
+    assert site.build().code == 0
+    assert (
+        site.html(f"{CAT}/do-luong-chat-luong/index.html").findtext(".//h1") == "Đo lường (sửa lỗi)"
+    )
+
+
+def test_decomposed_vietnamese_comes_out_composed(make_site):
+    title = unicodedata.normalize("NFD", "Hội nghị khoa học")
+    site = make_site(
+        {f"content/{CAT}/a.md": article(title, body=unicodedata.normalize("NFD", "Thanh Hóa"))}
+    )
+    assert site.build().code == 0
+    raw = (site.output / CAT / "a/index.html").read_text()
+    assert "Hội nghị khoa học" in raw and "Thanh Hóa" in raw
+    assert unicodedata.normalize("NFD", "ộ") not in raw
+
+
+def test_two_builds_are_byte_identical(make_site, tmp_path):
+    site = make_site(_many(15))
+    assert site.build().code == 0
+    first = site.files()
+    site.build("--output", str(tmp_path / "again"))
+    assert site.build().code == 0
+    assert site.files() == first
+
+
+def test_summary_line_counts_what_was_written(make_site):
+    site = make_site(_many(3) | {"content/pages/lien-he.md": "---\ntitle: Liên hệ\n---\nA\n"})
+    result = site.build()
+    assert result.code == 0
+    assert "3 bài viết, 1 trang tĩnh" in result.out
+    assert "giây" in result.out.strip().splitlines()[-1]
+
+
+def test_repository_content_builds_with_the_seed_pages_other_news(tmp_path):
+    """The real portal content: the seed article lists the seven others in the seed's order."""
+    out = tmp_path / "public"
+    done = subprocess.run(
+        [sys.executable, "build.py", "--output", str(out)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    import lxml.html
+
+    page = lxml.html.fromstring(
+        (
+            out / CAT / "hoi-nghi-tong-ket-hoat-dong-khoa-hoc-va-cong-nghe-nam-2019/index.html"
+        ).read_bytes()
+    )
+    dates = page.xpath("//aside//span[@class='date']/text()")
+    assert dates == [
+        "(17/10/19)",
+        "(09/10/19)",
+        "(09/10/19)",
+        "(19/09/19)",
+        "(30/08/19)",
+        "(30/08/19)",
+        "(21/08/19)",
+    ]
+    titles = page.xpath("//aside//a/text()")
+    assert titles[0].startswith("THÔNG BÁO THAM GIA CHỢ CÔNG NGHỆ")
+    assert titles[1].startswith("HỘI NGHỊ TẬP HUẤN NGHIỆP VỤ QUẢN LÝ")
+    assert titles[4].startswith("TẬP HUẤN ĐÁNH GIÁ CHẤT LƯỢNG NỘI BỘ")
+    assert (
+        page.xpath("string(//p[@class='signature'])") == "Cao Thị Ngọc Hà - Phòng Quản lý Khoa học"
+    )
+    assert "Trần Duy Bình" in page.xpath("string(//footer)")
+
+
+def test_build_py_and_console_script_do_the_same(tmp_path):
+    import shutil
+
+    script = shutil.which("sokhcn-site")
+    assert script, "the console script is installed with the package"
+    a, b = tmp_path / "a", tmp_path / "b"
+    subprocess.run(
+        [sys.executable, "build.py", "--output", str(a)], cwd=ROOT, check=True, capture_output=True
+    )
+    subprocess.run([script, "build", "--output", str(b)], cwd=ROOT, check=True, capture_output=True)
+    assert _tree(a) == _tree(b)
+
+
+def _tree(root):
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}

@@ -1,0 +1,80 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sokhcn_site.collect import collect, is_published, newest_first, select_other_news
+from sokhcn_site.listings import paginate
+from sokhcn_site.model import Article, SiteConfig, Source
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CONFIG = SiteConfig(name="Sở", base_url="https://example.test/", other_news=3)
+
+
+def make(slug: str, day: int, category: str = "tin", **fields) -> Article:
+    return Article(
+        source=f"content/{category}/{slug}.md", category=category, slug=slug, title=slug.upper(),
+        date=datetime(2020, 1, day, tzinfo=TZ), html="<p>x</p>", summary="x", **fields,
+    )  # fmt: skip
+
+
+def test_newest_first_breaks_ties_by_slug_whatever_the_input_order():
+    a, b, c = make("b", 5), make("a", 5), make("c", 9)
+    assert [x.slug for x in newest_first([a, b, c])] == ["c", "a", "b"]
+    assert newest_first([b, c, a]) == newest_first([c, a, b])
+
+
+def test_other_news_are_the_older_ones_then_nearest_newer():
+    ordered = newest_first([make(f"s{i}", i) for i in range(1, 8)])  # s7 (newest) .. s1
+    slugs = [a.slug for a in ordered]
+    assert slugs == ["s7", "s6", "s5", "s4", "s3", "s2", "s1"]
+    assert [a.slug for a in select_other_news(ordered, 0, 3)] == ["s6", "s5", "s4"]
+    assert [a.slug for a in select_other_news(ordered, 5, 3)] == ["s4", "s3", "s1"]
+    assert [a.slug for a in select_other_news(ordered, 6, 3)] == ["s4", "s3", "s2"]
+
+
+def test_other_news_never_list_the_article_and_fill_up_to_category_size():
+    for size in range(1, 6):
+        ordered = newest_first([make(f"s{i}", i) for i in range(1, size + 1)])
+        for index, article in enumerate(ordered):
+            chosen = select_other_news(ordered, index, 7)
+            assert article not in chosen
+            assert len(chosen) == min(7, size - 1)
+            assert len(set(chosen)) == len(chosen)
+
+
+def test_collect_keeps_categories_apart_and_drops_drafts_and_future():
+    now = datetime(2020, 1, 20, tzinfo=TZ)
+    parsed = [
+        make("a", 1), make("b", 2), make("c", 3, category="khac"),
+        make("nhap", 4, draft=True), make("sau", 25),
+    ]  # fmt: skip
+    pairs = [(Source(None, a.source, a.source, b""), a) for a in parsed]  # type: ignore[arg-type]
+    site, problems = collect(CONFIG, pairs, [], now=now)
+    assert problems == []
+    assert [a.slug for a in site.articles] == ["c", "b", "a"]
+    others = dict(zip([a.slug for a in site.articles], site.other_news, strict=True))
+    assert [a.slug for a in others["b"]] == ["a"]
+    assert others["c"] == ()
+    with_drafts, _ = collect(CONFIG, pairs, [], now=now, include_drafts=True)
+    assert [a.slug for a in with_drafts.articles] == ["sau", "nhap", "c", "b", "a"]
+
+
+def test_published_means_not_draft_and_not_in_the_future():
+    now = datetime(2020, 1, 10, tzinfo=TZ)
+    assert is_published(make("a", 10), now)
+    assert not is_published(make("a", 10, draft=True), now)
+    assert not is_published(make("a", 11), now - timedelta(seconds=1))
+
+
+def test_pagination_paths_and_neighbours():
+    items = [make(f"s{i}", i) for i in range(1, 24)]
+    pages = paginate(items, 10, base="tin/", title="Tin", feed_path="tin/rss.xml")
+    assert [p.path for p in pages] == ["tin/", "tin/page/2/", "tin/page/3/"]
+    assert [len(p.items) for p in pages] == [10, 10, 3]
+    assert pages[0].prev_path is None and pages[0].next_path == "tin/page/2/"
+    assert pages[1].prev_path == "tin/" and pages[1].next_path == "tin/page/3/"
+    assert pages[2].next_path is None and pages[2].count == 3
+
+
+def test_an_empty_list_still_has_a_first_page():
+    pages = paginate([], 10, base="", title="Tin", feed_path="rss.xml")
+    assert len(pages) == 1 and pages[0].items == () and pages[0].path == ""
