@@ -36,12 +36,17 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--drafts", action="store_true", help="include drafts and future-dated articles"
     )
+    parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), metavar="DIR")
+    parser.add_argument(
+        "--offline", action="store_true", help="do not fetch partner feeds; use their cached copies"
+    )
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(
         content=args.content, templates=args.templates, static=args.static,
         config=args.config, output=args.output, base_url=args.base_url, drafts=args.drafts,
+        cache_dir=args.cache_dir, offline=args.offline,
     )  # fmt: skip
 
 

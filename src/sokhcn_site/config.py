@@ -13,13 +13,15 @@ from slugify import slugify
 
 from .errors import Diagnostic, error
 from .frontmatter import decode
-from .model import Footer, MenuItem, SiteConfig
+from .model import Footer, MenuItem, PartnerFeed, SiteConfig
 from .yamlio import YamlProblem, load_mapping
 
 _KEYS = (
     "name", "base_url", "timezone", "description", "page_size", "feed_size",
-    "other_news", "categories", "menu", "footer", "video_hosts",
+    "other_news", "categories", "menu", "footer", "video_hosts", "partner_feeds",
+    "partner_timeout", "default_image", "logo",
 )  # fmt: skip
+_PARTNER_KEYS = ("name", "url", "items")
 _FOOTER_KEYS = tuple(f.name for f in dataclasses.fields(Footer))
 
 
@@ -60,10 +62,15 @@ class _Checker:
         return tuple(v.strip().lower() for v in value)
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL: the only kind of link we accept from outside."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def _base_url(checker: _Checker, override: str | None) -> str:
     url = override if override is not None else checker.text("base_url")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_url(url):
         where = "--base-url" if override is not None else "'base_url'"
         checker.fail("base_url", f"{where} must be an absolute http(s) URL, got '{url}'")
         return "http://localhost/"
@@ -98,6 +105,47 @@ def _footer(checker: _Checker) -> Footer:
     for key in fields.keys() - set(_FOOTER_KEYS):
         checker.fail("footer", f"unknown footer key '{key}'; known: {', '.join(_FOOTER_KEYS)}")
     return Footer(**{k: str(v) for k, v in fields.items() if k in _FOOTER_KEYS and v is not None})
+
+
+def _partner(checker: _Checker, entry: object) -> PartnerFeed | None:
+    hint = "each 'partner_feeds' entry needs 'name', 'url' and optionally 'items'"
+    if not isinstance(entry, dict) or not {"name", "url"} <= set(entry) <= set(_PARTNER_KEYS):
+        checker.fail("partner_feeds", hint)
+        return None
+    name, url, items = entry["name"], entry["url"], entry.get("items", 5)
+    if not isinstance(name, str) or not name.strip():
+        checker.fail("partner_feeds", "a partner feed's 'name' must be a non-empty string")
+    elif not isinstance(url, str) or not is_web_url(url.strip()):
+        checker.fail("partner_feeds", f"partner feed '{name}': 'url' must be an http(s) URL")
+    elif isinstance(items, bool) or not isinstance(items, int) or items < 1:
+        checker.fail("partner_feeds", f"partner feed '{name}': 'items' must be at least 1")
+    else:
+        line = checker.lines.get("partner_feeds", 1)
+        return PartnerFeed(name.strip(), url.strip(), items, line)
+    return None
+
+
+def _partners(checker: _Checker) -> tuple[PartnerFeed, ...]:
+    value = checker.data.get("partner_feeds") or []
+    entries = value if isinstance(value, list) else [None]
+    return tuple(p for p in (_partner(checker, e) for e in entries) if p is not None)
+
+
+def _seconds(checker: _Checker, key: str, default: float) -> float:
+    value = checker.data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        checker.fail(key, f"'{key}' must be a number of seconds greater than 0")
+        return default
+    return float(value)
+
+
+def _site_file(checker: _Checker, key: str, default: str) -> str:
+    """A file of the site such as static/img/logo.png, or an absolute http(s) URL."""
+    value = checker.text(key, default)
+    if ("://" in value and not is_web_url(value)) or ".." in value.split("/"):
+        checker.fail(key, f"'{key}' must be a path in the site (static/...) or an http(s) URL")
+        return default
+    return value.lstrip("/")
 
 
 def _timezone(checker: _Checker) -> str:
@@ -143,6 +191,10 @@ def load_config(
         menu=_menu(checker),
         footer=_footer(checker),
         video_hosts=checker.strings("video_hosts"),
+        partner_feeds=_partners(checker),
+        partner_timeout=_seconds(checker, "partner_timeout", 10.0),
+        default_image=_site_file(checker, "default_image", "static/img/chia-se.png"),
+        logo=_site_file(checker, "logo", "static/img/logo.png"),
     )
     problems = sorted(checker.problems)
     return (None if problems else config), problems

@@ -27,6 +27,16 @@ class MenuItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerFeed:
+    """A partner agency's feed whose newest items the home page shows."""
+
+    name: str
+    url: str  # absolute http(s)
+    items: int = 5  # how many to show
+    line: int = 1  # line of `partner_feeds` in site.yaml, where warnings point
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     name: str
     base_url: str  # absolute, always ends with "/"
@@ -41,6 +51,11 @@ class SiteConfig:
     footer: Footer = Footer()
     # Hosts whose <iframe> embeds survive sanitising (video players).
     video_hosts: tuple[str, ...] = ()
+    partner_feeds: tuple[PartnerFeed, ...] = ()
+    partner_timeout: float = 10.0  # seconds per partner feed
+    # Sharing: site-relative paths of the image used when an article has none, and the logo.
+    default_image: str = "static/img/chia-se.png"
+    logo: str = "static/img/logo.png"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -135,6 +150,23 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerItem:
+    title: str  # plain text
+    link: str  # an http(s) URL, or "" when the partner gave none we can use
+    date: datetime | None  # in the site's timezone
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerNews:
+    """What the "Tin từ các cơ quan" box shows of one partner feed."""
+
+    name: str
+    items: tuple[PartnerItem, ...]
+    # When the fetch failed (or --offline) and these items are the cached copy: when it was fetched.
+    cached_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]  # newest first (date desc, slug asc)
@@ -142,6 +174,7 @@ class Site:
     pages: tuple[Page, ...]
     # "Các tin khác" of articles[i] is other_news[i].
     other_news: tuple[tuple[Article, ...], ...]
+    partners: tuple[PartnerNews, ...] = ()  # fetched at build time, see partners.py
 
     def category(self, slug: str) -> Category:
         for category in self.categories:

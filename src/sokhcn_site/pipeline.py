@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .model import Article, Output, Page, Site, SiteConfig, Source
 from .parse import parse_article, parse_page
+from .partners import fetch_partners
 from .render import plan, render_page
 from .sitemap import build_sitemap
 from .templates import make_environment
@@ -29,6 +31,8 @@ class BuildOptions:
     output: Path = Path("public")
     base_url: str | None = None
     drafts: bool = False
+    cache_dir: Path = Path(".cache")
+    offline: bool = False  # partner feeds come from the cache only
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,12 @@ def build(options: BuildOptions, *, now: datetime, write: bool = True) -> BuildR
     problems += site_problems
     if has_errors(problems):
         return BuildReport(tuple(sorted(problems)), site=site)
+    partners, partner_problems = fetch_partners(
+        config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
+        timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline or not write,
+    )  # fmt: skip
+    site = dataclasses.replace(site, partners=partners)
+    problems += partner_problems
     outputs, render_problems = _render_all(site, options.templates)
     problems += render_problems
     outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]

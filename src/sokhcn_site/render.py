@@ -49,7 +49,8 @@ def plan(site: Site) -> tuple[PageJob, ...]:
 
     jobs = [
         job(f"{listing.path}index.html", "listing.html", f"{listing.path}index.html",
-            listing=listing, feed_path=listing.feed_path)
+            listing=listing, feed_path=listing.feed_path,
+            partners=site.partners if listing.path == "" else ())
         for listing in site_listings(site)
     ]  # fmt: skip
     jobs += [
