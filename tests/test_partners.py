@@ -238,3 +238,26 @@ def test_many_slow_partners_cannot_hold_the_build(make_site, tmp_path, partner_s
     assert result.code == 0
     assert _box(site) == {}
     assert len(_warnings(site, result)) == 20
+
+
+def test_bad_partner_settings_are_configuration_errors(make_site):
+    site = make_site(
+        {"content/tin/2020-01-14-a.md": article()},
+        {"partner_timeout": 0, "partner_feeds": [
+            {"name": "Bộ", "url": "javascript:alert(1)"}, {"url": "https://a.test/rss"},
+            {"name": "Tỉnh", "url": "https://a.test/rss", "items": 0},
+        ]},
+    )  # fmt: skip
+    result = site.build()
+    assert result.code == 2
+    path = site.root / "site.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    feeds = next(n for n, text in enumerate(lines, 1) if text.startswith("partner_feeds:"))
+    timeout = next(n for n, text in enumerate(lines, 1) if text.startswith("partner_timeout:"))
+    assert result.err.splitlines() == [
+        f"{path}:{timeout}: error: 'partner_timeout' must be a number of seconds greater than 0",
+        f"{path}:{feeds}: error: each 'partner_feeds' entry needs 'name', 'url' and optionally "
+        "'items'",
+        f"{path}:{feeds}: error: partner feed 'Bộ': 'url' must be an http(s) URL",
+        f"{path}:{feeds}: error: partner feed 'Tỉnh': 'items' must be at least 1",
+    ]

@@ -94,7 +94,7 @@ class Article:
     updated: datetime | None = None
     draft: bool = False
     tags: tuple[str, ...] = ()
-    image: str = ""
+    image: str = ""  # site-relative path (e.g. "tin/anh/a.jpg") or an absolute URL
     category_label: str = ""  # the `category:` front-matter field, if any
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -146,6 +147,15 @@ def _file_slug(rel: str) -> str:
     return stem
 
 
+def _image(value: str, source_rel: str) -> str:
+    """`image:` as written, made site-relative like a body link; absolute URLs stay as they are."""
+    if not value or "://" in value:
+        return value
+    if value.startswith("/"):
+        return value.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), value))
+
+
 def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     """Read an article file under content/<category>/."""
     front, problem = _read(source)
@@ -168,7 +178,8 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         source=source.display, category=category, slug=slug, title=title, date=date,
         html=html, summary=values["summary"] or first_paragraph(html),
         author=values["author"], department=values["department"], updated=updated,
-        draft=draft, tags=tags, image=values["image"], category_label=values["category"],
+        draft=draft, tags=tags, image=_image(values["image"], source.rel),
+        category_label=values["category"],
     )  # fmt: skip
     return Parsed(article, problems)
 

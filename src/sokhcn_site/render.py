@@ -13,6 +13,7 @@ import jinja2
 from .errors import Diagnostic, error
 from .listings import site_listings
 from .model import Output, Site
+from .sharing import article_sharing
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ def plan(site: Site) -> tuple[PageJob, ...]:
     jobs += [
         job(f"{article.path}index.html", "article.html", article.source, article=article,
             category_name=names[article.category], other_news=others,
+            sharing=article_sharing(site.config, article),
             feed_path=f"{article.category}/rss.xml")
         for article, others in zip(site.articles, site.other_news, strict=True)
     ]  # fmt: skip

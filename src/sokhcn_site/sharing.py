@@ -1,0 +1,64 @@
+"""What social networks and search engines read from an article page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Article, SiteConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """The absolute URLs and the JSON-LD an article page announces."""
+
+    url: str
+    image: str  # "" when neither the article nor the site has one
+    json_ld: str  # safe to print inside <script type="application/ld+json">
+
+
+def absolute_url(config: SiteConfig, path: str) -> str:
+    """A site-relative path as an absolute URL; absolute URLs and "" stay as they are."""
+    return path if not path or "://" in path else config.base_url + path.lstrip("/")
+
+
+def news_article(config: SiteConfig, article: Article, url: str, image: str) -> dict[str, Any]:
+    """The schema.org NewsArticle of an article page."""
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "name": config.footer.name or config.name,
+        "url": config.base_url,
+    }
+    if config.logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(config, config.logo)}
+    author = {"@type": "Person", "name": article.author} if article.author else publisher
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.updated or article.date).isoformat(),
+        "author": [author],
+        "publisher": publisher,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "inLanguage": "vi",
+    }
+    if image:
+        data["image"] = [image]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
+def script_json(data: dict[str, Any]) -> str:
+    """JSON that cannot end its <script> element early: every "<" is written as \\u003c."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c")
+
+
+def article_sharing(config: SiteConfig, article: Article) -> Sharing:
+    url = absolute_url(config, article.path)
+    image = absolute_url(config, article.image or config.default_image)
+    return Sharing(url, image, script_json(news_article(config, article, url, image)))
