@@ -115,12 +115,13 @@ def build(options: BuildOptions, *, now: datetime, write: bool = True) -> BuildR
     problems += site_problems
     if has_errors(problems):
         return BuildReport(tuple(sorted(problems)), site=site)
-    partners, partner_problems = fetch_partners(
-        config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
-        timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline or not write,
-    )  # fmt: skip
-    site = dataclasses.replace(site, partners=partners)
-    problems += partner_problems
+    if write:  # partner feeds matter only to a site that is published
+        partners, partner_problems = fetch_partners(
+            config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
+            timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline,
+        )  # fmt: skip
+        site = dataclasses.replace(site, partners=partners)
+        problems += partner_problems
     outputs, render_problems = _render_all(site, options.templates)
     problems += render_problems
     outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
