@@ -63,7 +63,7 @@ def parse_feed(data: bytes, tz: tzinfo) -> tuple[PartnerItem, ...]:
     problem = parsed.get("bozo_exception")
     if not parsed.get("version") or (parsed.bozo and not isinstance(problem, _HARMLESS)):
         raise FeedProblem("nội dung không phải RSS/Atom hợp lệ")
-    items = []
+    items: list[PartnerItem] = []
     for entry in parsed.entries:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         date = datetime(*stamp[:6], tzinfo=UTC).astimezone(tz) if stamp else None
@@ -146,15 +146,19 @@ def _save(path: Path, url: str, copy: _Copy) -> None:
     os.replace(temporary, path)  # a reader never sees half a copy
 
 
+def _moment(text: str, tz: tzinfo) -> datetime:
+    return datetime.fromisoformat(text).astimezone(tz)
+
+
 def _load(path: Path, tz: tzinfo) -> _Copy | None:
     """The cached copy, or None when there is none or it is unreadable."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         items = [
-            _item(i["title"], i["link"], datetime.fromisoformat(i["date"]) if i["date"] else None)
+            _item(i["title"], i["link"], _moment(i["date"], tz) if i["date"] else None)
             for i in record["items"]
         ]
-        fetched = datetime.fromisoformat(record["fetched"]).astimezone(tz)
+        fetched = _moment(record["fetched"], tz)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return _Copy(fetched, _newest_first([i for i in items if i.title]))
