@@ -64,16 +64,22 @@ class SiteDir:
             path.write_text(text, encoding="utf-8")
         return path
 
-    def build(self, *args: str) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        argv = [
-            "build", "--content", str(self.root / "content"),
-            "--templates", str(self.root / "templates"), "--static", str(self.root / "static"),
-            "--config", str(self.root / "site.yaml"), "--output", str(self.output), *args,
+    def inputs(self) -> list[str]:
+        """The options naming this site's input folders and config, for any command."""
+        return [
+            "--content", str(self.root / "content"), "--templates", str(self.root / "templates"),
+            "--static", str(self.root / "static"), "--config", str(self.root / "site.yaml"),
         ]  # fmt: skip
+
+    def build(self, *args: str) -> Result:
+        return self.run("build", *self.inputs(), "--output", str(self.output), *args)
+
+    def run(self, *argv: str) -> Result:
+        """Run the command line in this process, capturing what it prints."""
+        out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(argv)
+                code = main(list(argv))
             except SystemExit as exc:  # argparse's usage errors
                 code = int(exc.code or 0)
         return Result(code, out.getvalue(), err.getvalue())

@@ -10,7 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
+from .config import load_config
+from .errors import Diagnostic
+from .new import NewArticle, create_article
 from .pipeline import BuildOptions, BuildReport, build
+from .progress import ProgressDisplay
+from .serve import Preview, PreviewServer
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -21,18 +26,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build", help="build the site into the output folder")
-    add_build_options(build_parser)
+    # Each subcommand adds its parser and sets `run`, the function main() calls with the args.
+    for add_command in (_add_build, _add_new, _add_serve):
+        add_command(commands)
     return parser
 
 
-def add_build_options(parser: argparse.ArgumentParser) -> None:
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Where the site's inputs are: shared by every command that builds."""
     parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
     parser.add_argument("--static", type=Path, default=Path("static"), metavar="DIR")
     parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
-    parser.add_argument("--output", type=Path, default=Path("public"), metavar="DIR")
     parser.add_argument("--base-url", metavar="URL", help="overrides base_url from the config")
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    add_input_options(parser)
+    parser.add_argument("--output", type=Path, default=Path("public"), metavar="DIR")
     parser.add_argument(
         "--drafts", action="store_true", help="include drafts and future-dated articles"
     )
@@ -40,6 +51,44 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch partner feeds; use their cached copies"
     )
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("build", help="build the site into the output folder")
+    add_build_options(parser)
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    talk.add_argument("-v", "--verbose", action="store_true", help="list every file written")
+    parser.set_defaults(run=run_build)
+
+
+def _add_new(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("new", help="start a new article file")
+    parser.add_argument("title", help="the headline, as readers will see it")
+    parser.add_argument(
+        "--category",
+        required=True,
+        metavar="FOLDER",
+        help="category folder under content/, e.g. tin-hoat-dong-cua-so",
+    )
+    parser.add_argument("--date", help="YYYY-MM-DD[ HH:MM] (default: now, site timezone)")
+    parser.add_argument("--author", default="", help="default: defaults.author of site.yaml")
+    parser.add_argument(
+        "--department", default="", help="default: defaults.department of site.yaml"
+    )
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
+    parser.set_defaults(run=run_new)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "serve", help="preview the site with drafts, rebuilding and reloading on every change"
+    )
+    add_input_options(parser)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.set_defaults(run=run_serve)
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -58,36 +107,113 @@ def _summary(report: BuildReport, seconds: float) -> str:
         return (f"Không xuất bản: {errors} lỗi, {warnings} cảnh báo; "
                 "thư mục đầu ra được giữ nguyên.")  # fmt: skip
     site = report.site
-    assert site is not None and report.written is not None
+    assert site is not None
     html = sum(o.path.endswith(".html") for o in report.outputs)
     feeds = sum(o.path.endswith(".xml") and o.path != "sitemap.xml" for o in report.outputs)
+    # `serve` builds into memory: nothing is published, no file is written.
+    done, files = "Đã dựng", ""
+    if (written := report.written) is not None:
+        done = "Đã xuất bản"
+        files = f"; {written.written} tệp ghi mới, {written.kept} tệp giữ nguyên"
     return (
-        f"Đã xuất bản {len(site.articles)} bài viết, {len(site.pages)} trang tĩnh "
-        f"({html} trang HTML, {feeds} nguồn tin RSS/Atom; {report.written.written} tệp ghi mới, "
-        f"{report.written.kept} tệp giữ nguyên), {warnings} cảnh báo, trong {took} giây."
+        f"{done} {len(site.articles)} bài viết, {len(site.pages)} trang tĩnh "
+        f"({html} trang HTML, {feeds} nguồn tin RSS/Atom{files}), {warnings} cảnh báo, "
+        f"trong {took} giây."
     )
 
 
-def run_build(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    try:
-        report = build(_options(args), now=datetime.now().astimezone())
-    except KeyboardInterrupt:
-        print("Đã dừng; thư mục đầu ra được giữ nguyên.", file=sys.stderr)
-        return 130
-    for diagnostic in report.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
-    print(_summary(report, time.perf_counter() - started))
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> None:
+    for diagnostic in diagnostics:
+        if not (quiet and diagnostic.severity != "error"):
+            print(diagnostic.format(), file=sys.stderr)
+
+
+def _exit_code(report: BuildReport) -> int:
     if report.config_failed:
         return EXIT_USAGE
     return EXIT_CONTENT if report.failed else EXIT_OK
 
 
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        with ProgressDisplay(sys.stderr, enabled=not args.quiet) as bar:
+            report = build(_options(args), now=datetime.now().astimezone(), progress=bar)
+    except KeyboardInterrupt:
+        print("Đã dừng; thư mục đầu ra được giữ nguyên.", file=sys.stderr)
+        return 130
+    _print_diagnostics(report.diagnostics, quiet=args.quiet)
+    if args.verbose and report.written is not None:
+        for output in sorted(report.outputs, key=lambda o: o.path):
+            print((args.output / output.path).as_posix())
+    if not args.quiet:
+        print(_summary(report, time.perf_counter() - started))
+    return _exit_code(report)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    config, problems = load_config(args.config)
+    if config is None:
+        _print_diagnostics(problems)
+        return EXIT_USAGE
+    request = NewArticle(args.title, args.category, args.date, args.author, args.department)
+    result = create_article(
+        request, args.content, config, args.config, now=datetime.now().astimezone()
+    )
+    if isinstance(result, Diagnostic):
+        _print_diagnostics([result])
+        return EXIT_CONTENT
+    print(result.as_posix())
+    return EXIT_OK
+
+
+def _serve_options(args: argparse.Namespace) -> BuildOptions:
+    # Drafts and future articles are shown, marked; the output folder is never touched.
+    return BuildOptions(
+        content=args.content, templates=args.templates, static=args.static,
+        config=args.config, base_url=args.base_url, drafts=True, preview=True,
+    )  # fmt: skip
+
+
+def _report_rebuild(report: BuildReport, seconds: float) -> None:
+    _print_diagnostics(report.diagnostics)
+    stamp = datetime.now().strftime("%H:%M:%S")
+    if report.failed:
+        print(f"[{stamp}] Lỗi khi dựng lại; trình duyệt hiện danh sách lỗi.", flush=True)
+    else:
+        print(f"[{stamp}] {_summary(report, seconds)}", flush=True)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    preview = Preview(_serve_options(args), on_build=_report_rebuild)
+    try:
+        server = PreviewServer((args.host, args.port), preview.state)
+    except OSError as exc:
+        print(
+            f"Không mở được cổng {args.port} trên {args.host}: {exc.strerror}. "
+            "Dùng cổng khác với --port, hoặc --port 0 để tự chọn cổng trống.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        with server:
+            if preview.rebuild().config_failed:
+                return EXIT_USAGE
+            preview.start_watching()
+            host, port = server.server_address[:2]
+            url = f"http://{host}:{port}{preview.state.base_path}"
+            print(f"Xem trước tại {url} (Ctrl-C để dừng)", flush=True)
+            server.serve_forever()
+    except KeyboardInterrupt:
+        print("Đã dừng máy chủ xem trước.", flush=True)
+    finally:
+        preview.stop()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "build":
-        return run_build(args)
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,17 @@ def is_published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
 
 
+def preview_badges(site: Site, now: datetime) -> dict[str, str]:
+    """Labels for what only a preview shows, by page path: drafts and articles not yet due."""
+    badges = {p.path: "Bản nháp" for p in site.pages if p.draft}
+    for article in site.articles:
+        if article.draft:
+            badges[article.path] = "Bản nháp"
+        elif article.date > now:
+            badges[article.path] = "Hẹn giờ đăng"
+    return badges
+
+
 def select_other_news(ordered: Sequence[Article], index: int, size: int) -> tuple[Article, ...]:
     """The `size` articles just older than ordered[index], topped up with the nearest newer ones.
 

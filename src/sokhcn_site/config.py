@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,16 +13,17 @@ from slugify import slugify
 
 from .errors import Diagnostic, error
 from .frontmatter import decode
-from .model import Footer, MenuItem, PartnerFeed, SiteConfig
+from .model import Defaults, Footer, MenuItem, PartnerFeed, SiteConfig
 from .yamlio import YamlProblem, load_mapping
+
+_R = TypeVar("_R")
 
 _KEYS = (
     "name", "base_url", "timezone", "description", "page_size", "feed_size",
     "other_news", "categories", "menu", "footer", "video_hosts", "partner_feeds",
-    "partner_timeout", "default_image", "logo",
+    "partner_timeout", "default_image", "logo", "defaults",
 )  # fmt: skip
 _PARTNER_KEYS = ("name", "url", "items")
-_FOOTER_KEYS = tuple(f.name for f in dataclasses.fields(Footer))
 
 
 class _Checker:
@@ -100,11 +101,13 @@ def _menu(checker: _Checker) -> tuple[MenuItem, ...]:
     return tuple(items)
 
 
-def _footer(checker: _Checker) -> Footer:
-    fields = checker.mapping("footer")
-    for key in fields.keys() - set(_FOOTER_KEYS):
-        checker.fail("footer", f"unknown footer key '{key}'; known: {', '.join(_FOOTER_KEYS)}")
-    return Footer(**{k: str(v) for k, v in fields.items() if k in _FOOTER_KEYS and v is not None})
+def _record(checker: _Checker, key: str, kind: type[_R]) -> _R:
+    """A mapping of text fields such as `footer:`, checked against the dataclass `kind`."""
+    fields = checker.mapping(key)
+    known = tuple(f.name for f in dataclasses.fields(kind))  # type: ignore[arg-type]
+    for name in sorted(fields.keys() - set(known)):
+        checker.fail(key, f"unknown {key} key '{name}'; known: {', '.join(known)}")
+    return kind(**{k: str(v).strip() for k, v in fields.items() if k in known and v is not None})
 
 
 def _partner(checker: _Checker, entry: object) -> PartnerFeed | None:
@@ -189,12 +192,13 @@ def load_config(
         other_news=checker.count("other_news", 7, 0),
         categories=_categories(checker),
         menu=_menu(checker),
-        footer=_footer(checker),
+        footer=_record(checker, "footer", Footer),
         video_hosts=checker.strings("video_hosts"),
         partner_feeds=_partners(checker),
         partner_timeout=_seconds(checker, "partner_timeout", 10.0),
         default_image=_site_file(checker, "default_image", "static/img/chia-se.png"),
         logo=_site_file(checker, "logo", "static/img/logo.png"),
+        defaults=_record(checker, "defaults", Defaults),
     )
     problems = sorted(checker.problems)
     return (None if problems else config), problems

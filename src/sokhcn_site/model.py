@@ -20,6 +20,14 @@ class Footer:
 
 
 @dataclass(frozen=True, slots=True)
+class Defaults:
+    """Front-matter values `sokhcn-site new` fills in when the editor gives none."""
+
+    author: str = ""
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MenuItem:
     title: str
     # Either relative to the site root ("gioi-thieu/") or an absolute http(s) URL.
@@ -56,6 +64,7 @@ class SiteConfig:
     # Sharing: site-relative paths of the image used when an article has none, and the logo.
     default_image: str = "static/img/chia-se.png"
     logo: str = "static/img/logo.png"
+    defaults: Defaults = Defaults()
 
     @property
     def tz(self) -> ZoneInfo:

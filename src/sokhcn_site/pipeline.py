@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .collect import collect
+from .collect import collect, preview_badges
 from .config import load_config
 from .discover import Inputs, discover
 from .errors import Diagnostic, error, has_errors
@@ -33,6 +34,15 @@ class BuildOptions:
     drafts: bool = False
     cache_dir: Path = Path(".cache")
     offline: bool = False  # partner feeds come from the cache only
+    preview: bool = False  # `serve`: mark drafts and future articles on their pages
+
+
+# Told (step, done, total) as a long step works through its items; the CLI draws a bar with it.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,34 +69,41 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
 
 
 def _parse_all(
-    inputs: Inputs, config: SiteConfig
+    inputs: Inputs, config: SiteConfig, progress: Progress
 ) -> tuple[list[tuple[Source, Article]], list[Page], list[Diagnostic]]:
     articles: list[tuple[Source, Article]] = []
     pages: list[Page] = []
     problems = list(inputs.diagnostics)
-    for source, category in inputs.articles:
+    total = len(inputs.articles) + len(inputs.pages)
+    for done, (source, category) in enumerate(inputs.articles, 1):
         parsed = parse_article(source, category, config)
         problems.extend(parsed.diagnostics)
         if isinstance(parsed.item, Article):
             articles.append((source, parsed.item))
-    for source in inputs.pages:
+        progress("parse", done, total)
+    for done, source in enumerate(inputs.pages, len(inputs.articles) + 1):
         parsed = parse_page(source, config)
         problems.extend(parsed.diagnostics)
         if isinstance(parsed.item, Page):
             pages.append(parsed.item)
+        progress("parse", done, total)
     return articles, pages, problems
 
 
-def _render_all(site: Site, templates: Path) -> tuple[list[Output], list[Diagnostic]]:
+def _render_all(
+    site: Site, templates: Path, badges: Mapping[str, str], progress: Progress
+) -> tuple[list[Output], list[Diagnostic]]:
     env = make_environment(templates, site.config.base_path)
     outputs: list[Output] = []
     problems: list[Diagnostic] = []
-    for job in plan(site):
+    jobs = plan(site, badges)
+    for done, job in enumerate(jobs, 1):
         result = render_page(env, job)
         if isinstance(result, Output):
             outputs.append(result)
         elif result not in problems:  # one broken template fails every page alike
             problems.append(result)
+        progress("render", done, len(jobs))
     return outputs, problems
 
 
@@ -103,14 +120,16 @@ def _collisions(outputs: list[Output]) -> list[Diagnostic]:
             sorted(counts.items()) if n > 1]  # fmt: skip
 
 
-def build(options: BuildOptions, *, now: datetime, write: bool = True) -> BuildReport:
+def build(
+    options: BuildOptions, *, now: datetime, write: bool = True, progress: Progress = _no_progress
+) -> BuildReport:
     """Load, check and render the site; replace the output folder only if all went well."""
     config, problems = load_config(options.config, options.base_url)
     problems += _folders(options)
     if config is None or has_errors(problems):
         return BuildReport(tuple(problems), config_failed=True)
     inputs = discover(options.content, options.static)
-    parsed, pages, problems = _parse_all(inputs, config)
+    parsed, pages, problems = _parse_all(inputs, config, progress)
     site, site_problems = collect(config, parsed, pages, now=now, include_drafts=options.drafts)
     problems += site_problems
     if has_errors(problems):
@@ -122,7 +141,8 @@ def build(options: BuildOptions, *, now: datetime, write: bool = True) -> BuildR
         )  # fmt: skip
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
-    outputs, render_problems = _render_all(site, options.templates)
+    badges = preview_badges(site, now) if options.preview else {}
+    outputs, render_problems = _render_all(site, options.templates, badges, progress)
     problems += render_problems
     outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
     problems += _collisions(outputs)

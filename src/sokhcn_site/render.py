@@ -37,9 +37,13 @@ def _navigation(site: Site) -> tuple[NavItem, ...]:
     return menu or tuple(NavItem(c.name, c.path) for c in site.categories)
 
 
-def plan(site: Site) -> tuple[PageJob, ...]:
-    """Every HTML page of the site, in a stable order."""
-    common = {"config": site.config, "navigation": _navigation(site)}
+def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, ...]:
+    """Every HTML page of the site, in a stable order; `badges` label pages by path (preview)."""
+    common = {
+        "config": site.config,
+        "navigation": _navigation(site),
+        "badges": MappingProxyType(dict(badges or {})),
+    }
     names = {c.slug: c.name for c in site.categories}
 
     def job(path: str, template: str, subject: str, **values: Any) -> PageJob:

@@ -1,0 +1,117 @@
+"""Start a new article: its file name, its front matter, and the cases where we refuse."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from slugify import slugify
+
+from .dates import DateProblem, parse_date
+from .discover import PAGES_FOLDER, RESERVED
+from .errors import Diagnostic, error
+from .model import SiteConfig
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """What the editor asked for; empty author/department fall back to site.yaml `defaults:`."""
+
+    title: str
+    category: str
+    date: str | None = None  # as typed, e.g. "2024-12-20" or "2024-12-20 08:30"
+    author: str = ""
+    department: str = ""
+
+
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar: safe whatever quotes, colons or '#' the text holds."""
+    return yaml.safe_dump(value, allow_unicode=True, default_style='"', width=1 << 20).strip()
+
+
+def front_matter(title: str, date: str, author: str, department: str) -> str:
+    """The complete header of a new article, with an empty body after it."""
+    return (
+        "---\n"
+        f"title: {_quoted(title)}\n"
+        f"date: {date}\n"
+        f"author: {_quoted(author)}\n"
+        f"department: {_quoted(department)}\n"
+        'summary: ""\n'
+        "tags: []\n"
+        "draft: false\n"
+        "---\n"
+    )
+
+
+def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> str | None:
+    category = request.category
+    if category == PAGES_FOLDER or category in RESERVED or slugify(category) != category:
+        return (
+            f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
+            f"không dấu, nối bằng dấu '-', ví dụ '{slugify(category) or 'tin-tuc'}'"
+        )
+    if config.declared_category(category) is None and not (content / category).is_dir():
+        known = sorted({slug for slug, _ in config.categories} | _folders(content))
+        listed = ", ".join(known) if known else "(chưa có)"
+        return (
+            f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
+            f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
+            "của site.yaml"
+        )
+    return None
+
+
+def _folders(content: Path) -> set[str]:
+    if not content.is_dir():
+        return set()
+    return {
+        p.name for p in content.iterdir()
+        if p.is_dir() and p.name != PAGES_FOLDER and not p.name.startswith(".")
+    }  # fmt: skip
+
+
+def create_article(
+    request: NewArticle, content: Path, config: SiteConfig, config_path: Path, *, now: datetime
+) -> Path | Diagnostic:
+    """Write content/<category>/<date>-<slug>.md and return its path; never overwrite a file."""
+    problem = _category_problem(request, content, config)
+    if problem:
+        return error(str(config_path), 1, problem)
+    title = unicodedata.normalize("NFC", " ".join(request.title.split()))
+    slug = slugify(title)
+    if not slug:
+        return error(
+            str(content / request.category), 1,
+            "tiêu đề không tạo được tên tệp; tiêu đề cần có chữ hoặc số",
+        )  # fmt: skip
+    if request.date is None:
+        moment = now.astimezone(config.tz)
+        date_text = moment.strftime("%Y-%m-%d %H:%M")
+    else:
+        date_text = request.date.strip()
+        try:
+            moment = parse_date(date_text, config.tz)
+        except DateProblem as exc:
+            return error("--date", 1, str(exc))
+    path = content / request.category / f"{moment:%Y-%m-%d}-{slug}.md"
+    text = front_matter(
+        title,
+        date_text,
+        unicodedata.normalize("NFC", request.author or config.defaults.author),
+        unicodedata.normalize("NFC", request.department or config.defaults.department),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+    except FileExistsError:
+        return error(
+            str(path), 1,
+            "tệp này đã có nên không được ghi đè; mở tệp đó để sửa, hoặc đặt tiêu đề "
+            "hay ngày khác (--date) cho bài mới",
+        )  # fmt: skip
+    return path

@@ -1,0 +1,256 @@
+"""Preview server: build into memory, serve under the base path, rebuild and reload on change."""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import watchfiles
+
+from .errors import Diagnostic
+from .pipeline import BuildOptions, BuildReport, build
+
+EVENTS_PATH = "/__sokhcn__/events"
+_KEEP_ALIVE_SECONDS = 15.0
+# Told of each build (the report and its seconds) so the CLI can say what happened.
+BuildListener = Callable[[BuildReport, float], None]
+
+
+def reload_script(version: str) -> str:
+    """Reloads the tab when the site's version moves on; the server compares versions."""
+    return (
+        "<script>(function(){var s=new EventSource("
+        f'"{EVENTS_PATH}?v={version}");'
+        's.addEventListener("reload",function(){s.close();location.reload();});})();</script>'
+    )
+
+
+def inject(page: bytes, script: str) -> bytes:
+    """`page` with `script` just before its last </body>, or at the end if it has none."""
+    position = page.rfind(b"</body>")
+    if position < 0:
+        return page + script.encode()
+    return page[:position] + script.encode() + page[position:]
+
+
+def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
+    """The list of problems, shown in the browser instead of the site until they are fixed."""
+    items = "\n".join(
+        f"<li><code>{html.escape(d.path)}:{d.line}</code> <strong>{d.severity}</strong>: "
+        f"{html.escape(d.message)}</li>"
+        for d in diagnostics
+    )
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Lỗi khi dựng trang web</title>\n<style>body{font-family:system-ui,sans-serif;"
+        "margin:2rem;line-height:1.5}li{margin:.5rem 0}code{background:#fee2e2;padding:0 .25rem}"
+        "</style>\n</head>\n<body>\n<h1>Chưa dựng được trang web</h1>\n"
+        "<p>Sửa các lỗi dưới đây rồi lưu tệp; trang sẽ tự tải lại.</p>\n"
+        f'<ul class="diagnostics">\n{items}\n</ul>\n</body>\n</html>\n'
+    ).encode()
+
+
+class SiteState:
+    """The latest build, shared by the request threads, the watcher and the event streams."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._files: dict[str, bytes] = {}
+        self._problems: tuple[Diagnostic, ...] = ()
+        self._instance = str(time.time_ns())
+        self._generation = 0
+        self.stopped = False
+        self.base_path = "/"  # from the latest build that got as far as reading site.yaml
+
+    def publish(self, report: BuildReport) -> None:
+        with self._changed:
+            if report.site is not None:
+                self.base_path = report.site.config.base_path
+            if report.failed:
+                self._problems = report.diagnostics
+            else:
+                self._files = {o.path: o.data for o in report.outputs}
+                self._problems = ()
+            self._generation += 1
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        with self._changed:
+            self.stopped = True
+            self._changed.notify_all()
+
+    @property
+    def version(self) -> str:
+        # The instance part makes tabs from an earlier run of the server reload too.
+        return f"{self._instance}-{self._generation}"
+
+    def snapshot(self) -> tuple[str, str, dict[str, bytes], tuple[Diagnostic, ...]]:
+        """Version, base path, files and problems of the latest build, all from the same one."""
+        with self._changed:
+            return self.version, self.base_path, self._files, self._problems
+
+    def wait_for_change(self, seen: str, timeout: float) -> str | None:
+        """The new version once it differs from `seen`; `seen` after a timeout; None on stop."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.stopped or self.version != seen, timeout)
+            return None if self.stopped else self.version
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: HTTPStatus
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str | None = None
+
+
+def respond(state: SiteState, path: str) -> Response:
+    """What to answer for a GET of `path` (already URL-decoded), from the state's latest build."""
+    version, base_path, files, problems = state.snapshot()
+    if not path.startswith(base_path):
+        if path + "/" == base_path or path == "/":
+            return Response(HTTPStatus.FOUND, location=base_path)
+        return Response(HTTPStatus.NOT_FOUND, b"Not found", "text/plain; charset=utf-8")
+    script = reload_script(version)
+    if problems:
+        return Response(HTTPStatus.OK, inject(error_page(problems), script))
+    rel = path[len(base_path) :]
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    if rel not in files:
+        if f"{rel}/index.html" in files:
+            return Response(HTTPStatus.MOVED_PERMANENTLY, location=path + "/")
+        return Response(HTTPStatus.NOT_FOUND, inject(files.get("404.html", b""), script))
+    body = files[rel]
+    kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    if kind == "text/html":
+        return Response(HTTPStatus.OK, inject(body, script))
+    if kind.startswith("text/") or kind.endswith("xml"):
+        kind += "; charset=utf-8"
+    return Response(HTTPStatus.OK, body, kind)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == EVENTS_PATH:
+            self._events(parse_qs(url.query).get("v", [""])[0])
+        else:
+            self._answer(url.path, with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(urlsplit(self.path).path, with_body=False)
+
+    def _answer(self, path: str, *, with_body: bool) -> None:
+        answer = respond(self.server.state, unquote(path))
+        self.send_response(answer.status)
+        if answer.location:
+            self.send_header("Location", answer.location)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(answer.body)
+
+    def _events(self, seen: str) -> None:
+        """Server-sent events: `reload` whenever the site's version differs from the page's."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.server.state
+        seen = seen or state.version
+        self.wfile.write(b"retry: 1000\n\n")
+        self.wfile.flush()
+        while (version := state.wait_for_change(seen, _KEEP_ALIVE_SECONDS)) is not None:
+            message = f"event: reload\ndata: {version}\n\n" if version != seen else ": ping\n\n"
+            self.wfile.write(message.encode())
+            self.wfile.flush()
+            seen = version
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the CLI reports builds; one line per request would drown them
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # open event streams must not hold up Ctrl-C
+
+    def __init__(self, address: tuple[str, int], state: SiteState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+        # else a tab was closed mid-answer, which is not news
+
+
+class Preview:
+    """Builds the site into a SiteState, and again whenever an input changes."""
+
+    def __init__(self, options: BuildOptions, on_build: BuildListener) -> None:
+        self.options = options
+        self.on_build = on_build
+        self.state = SiteState()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watchers: list[threading.Thread] = []
+
+    def rebuild(self) -> BuildReport:
+        with self._lock:
+            started = time.perf_counter()
+            report = build(self.options, now=datetime.now().astimezone(), write=False)
+            self.state.publish(report)
+            self.on_build(report, time.perf_counter() - started)
+            return report
+
+    def start_watching(self) -> None:
+        folders = [
+            p
+            for p in (self.options.content, self.options.templates, self.options.static)
+            if p.is_dir()
+        ]
+        config = self.options.config.absolute()
+        # site.yaml's folder is watched on its own, not recursively: it usually also holds
+        # public/ and .git/, whose thousands of folders would each cost a watch.
+        self._watch(folders, recursive=True, only=None)
+        self._watch([config.parent], recursive=False, only=config)
+
+    def _watch(self, paths: list[Path], *, recursive: bool, only: Path | None) -> None:
+        usual = watchfiles.DefaultFilter()  # skips editors' swap and backup files
+
+        def accept(change: watchfiles.Change, path: str) -> bool:
+            return usual(change, path) and (only is None or Path(path) == only)
+
+        def loop() -> None:
+            for _ in watchfiles.watch(
+                *paths,
+                watch_filter=accept,
+                recursive=recursive,
+                stop_event=self._stop,
+                raise_interrupt=False,
+            ):
+                self.rebuild()
+
+        thread = threading.Thread(target=loop, name="sokhcn-watch", daemon=True)
+        thread.start()
+        self._watchers.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.state.stop()
+        for thread in self._watchers:
+            thread.join(timeout=5)

@@ -1,0 +1,105 @@
+"""`sokhcn-site new` starts an article that builds, and never overwrites one."""
+
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+CONFIG = {
+    "categories": {"tin": "Tin hoạt động"},
+    "defaults": {"author": "Cao Thị Ngọc Hà", "department": "Phòng Quản lý Khoa học"},
+}
+TITLE = 'Hội nghị: "tổng kết" năm 2024 #1'
+
+
+def _new(site, *args: str):
+    where = ["--content", str(site.root / "content"), "--config", str(site.root / "site.yaml")]
+    return site.run("new", *args, *where)
+
+
+def _front(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    header, body = text.removeprefix("---\n").split("\n---\n", 1)
+    assert body == ""
+    return yaml.safe_load(header)
+
+
+def test_the_new_article_has_complete_front_matter_and_builds(make_site):
+    site = make_site({}, CONFIG)
+    result = _new(site, unicodedata.normalize("NFD", TITLE), "--category", "tin",
+                  "--date", "2024-12-20")  # fmt: skip
+    assert result.code == 0, result.err
+    path = site.root / "content/tin/2024-12-20-hoi-nghi-tong-ket-nam-2024-1.md"
+    assert result.out.strip() == path.as_posix()
+    front = _front(path)
+    assert front["title"] == TITLE  # NFC again, quotes and '#' kept
+    assert str(front["date"]) == "2024-12-20"
+    assert (front["author"], front["department"]) == tuple(CONFIG["defaults"].values())
+    assert set(front) == {"title", "date", "author", "department", "summary", "tags", "draft"}
+
+    built = site.build()
+    assert built.code == 0, built.err
+    assert "warning" not in built.err
+    page = site.html("tin/hoi-nghi-tong-ket-nam-2024-1/index.html")
+    assert page.xpath("string(//h1)") == TITLE
+    assert page.xpath("string(//p[@class='signature'])") == (
+        "Cao Thị Ngọc Hà - Phòng Quản lý Khoa học"
+    )
+
+
+def test_options_override_the_defaults_and_the_date_defaults_to_now(make_site):
+    site = make_site({}, CONFIG)
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    before = datetime.now(zone).strftime("%Y-%m-%d")
+    result = _new(site, "Tin mới", "--category", "tin", "--author", "Lê Văn B",
+                  "--department", "Văn phòng Sở")  # fmt: skip
+    after = datetime.now(zone).strftime("%Y-%m-%d")
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    assert path.name in {f"{before}-tin-moi.md", f"{after}-tin-moi.md"}
+    front = _front(path)
+    assert (front["author"], front["department"]) == ("Lê Văn B", "Văn phòng Sở")
+    assert site.build().code == 0
+    assert site.html("tin/tin-moi/index.html").xpath("string(//h1)") == "Tin mới"
+
+
+def test_an_existing_file_is_left_untouched(make_site):
+    existing = "---\ntitle: Bài đã viết\ndate: 2024-12-20\n---\nNội dung quý.\n"
+    site = make_site({"content/tin/2024-12-20-bai-da-viet.md": existing}, CONFIG)
+    path = site.root / "content/tin/2024-12-20-bai-da-viet.md"
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    result = _new(site, "Bài đã viết", "--category", "tin", "--date", "2024-12-20")
+    assert result.code == 1
+    assert result.err.startswith(f"{path.as_posix()}:1: error: tệp này đã có")
+    assert result.out == ""
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_an_unknown_category_is_refused(make_site):
+    site = make_site({"content/thong-bao/2020-01-01-a.md": "x"}, CONFIG)
+    result = _new(site, "Tin", "--category", "tin-tuc")
+    assert result.code == 1
+    assert "error: chưa có chuyên mục 'tin-tuc'; các chuyên mục hiện có: thong-bao, tin" in (
+        result.err
+    )
+    assert not (site.root / "content/tin-tuc").exists()
+    bad_name = _new(site, "Tin", "--category", "Tin Tức")
+    assert bad_name.code == 1
+    assert "'tin-tuc'" in bad_name.err
+
+
+def test_a_category_folder_without_a_declaration_is_accepted(make_site):
+    site = make_site({"content/thong-bao/2020-01-01-a.md": "x"}, CONFIG)
+    result = _new(site, "Thông báo mới", "--category", "thong-bao", "--date", "2024-01-02")
+    assert result.code == 0, result.err
+    assert (site.root / "content/thong-bao/2024-01-02-thong-bao-moi.md").is_file()
+
+
+def test_a_bad_date_is_refused_with_the_format_to_use(make_site):
+    site = make_site({}, CONFIG)
+    result = _new(site, "Tin", "--category", "tin", "--date", "20/12/2024")
+    assert result.code == 1
+    assert "viết ngày theo dạng 2020-01-14" in result.err
+    assert not list((site.root / "content").rglob("*.md"))

@@ -1,0 +1,183 @@
+"""`sokhcn-site serve`: a live preview over HTTP that follows edits and never touches public/."""
+
+from __future__ import annotations
+
+import html
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+from conftest import article
+
+CONFIG = {"base_url": "https://example.test/portal/", "categories": {"tin": "Tin"}}
+TIMEOUT = 20.0
+
+
+def _lines(stream, into: queue.Queue[str]) -> None:
+    for line in stream:
+        into.put(line)
+
+
+class Server:
+    """`sokhcn-site serve --port 0` in a subprocess, as an editor would start it."""
+
+    def __init__(self, site, *args: str) -> None:
+        command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), *args]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        self.out: queue.Queue[str] = queue.Queue()
+        self.err: queue.Queue[str] = queue.Queue()
+        self.readers = [
+            threading.Thread(target=_lines, args=(stream, lines), daemon=True)
+            for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def url(self) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            line = self.out.get(timeout=deadline - time.monotonic())
+            if match := re.search(r"http://\S+", line):
+                return match.group(0)
+        raise AssertionError("the server never said where it listens")
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=TIMEOUT)
+        for reader in self.readers:
+            reader.join(timeout=TIMEOUT)
+        err = []
+        while not self.err.empty():
+            err.append(self.err.get())
+        return code, "".join(err)
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _eventually(url: str, accept: Callable[[str], bool]) -> str:
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        body = _get(url)[1]
+        if accept(body) or time.monotonic() > deadline:
+            assert accept(body), body
+            return body
+        time.sleep(0.1)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def _events(url: str, into: queue.Queue[str]) -> None:
+    with urllib.request.urlopen(url, timeout=TIMEOUT * 3) as stream:
+        for raw in stream:
+            into.put(raw.decode("utf-8").rstrip("\n"))
+
+
+def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
+    site = make_site(
+        {
+            "content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu."),
+            "content/tin/2020-01-15-nhap.md": article("Tin nháp", draft=True),
+            "content/tin/2999-01-01-sau.md": article("Tin hẹn giờ", date="2999-01-01"),
+        },
+        CONFIG,
+    )
+    assert site.build().code == 0
+    public = _snapshot(site.output)
+    server = Server(site, "--port", "0")
+    try:
+        root = server.url()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/portal/", root)
+        home = lxml.html.fromstring(_get(root)[1])
+        badges = home.xpath("//ol[@class='article-list']//span[@class='preview-badge']/text()")
+        assert sorted(badges) == ["Bản nháp", "Hẹn giờ đăng"]
+        assert "/portal/tin/a/" in home.xpath("//a/@href")
+        assert _get(root.removesuffix("portal/"))[1] == _get(root)[1]  # / redirects to /portal/
+        draft = lxml.html.fromstring(_get(root + "tin/nhap/")[1])
+        assert draft.xpath("string(//p[@class='preview-badge'])") == "Bản nháp"
+
+        page_url = root + "tin/a/"
+        status, page = _get(page_url)
+        assert status == 200 and "Bản đầu." in page
+        version = re.search(r"/__sokhcn__/events\?v=([\w-]+)", page)
+        assert version, page
+        events: queue.Queue[str] = queue.Queue()
+        stream_url = root.removesuffix("portal/") + f"__sokhcn__/events?v={version.group(1)}"
+        threading.Thread(target=_events, args=(stream_url, events), daemon=True).start()
+
+        source = site.root / "content/tin/2020-01-14-a.md"
+        source.write_text(article("Tin A", body="Bản đã sửa."), encoding="utf-8")
+        _eventually(page_url, lambda body: "Bản đã sửa." in body)
+        deadline = time.monotonic() + TIMEOUT
+        while events.get(timeout=deadline - time.monotonic()) != "event: reload":
+            pass
+
+        source.write_text("---\ntitle: Tin A\ndate: 14/01/2020\n---\nHỏng.\n", encoding="utf-8")
+        broken = _eventually(page_url, lambda body: "không đúng định dạng" in body)
+        assert f"{site.root}/content/tin/2020-01-14-a.md:3" in html.unescape(broken)
+        assert "/__sokhcn__/events" in broken  # the error page reloads itself too
+
+        source.write_text(article("Tin A", body="Bản đã chữa."), encoding="utf-8")
+        _eventually(page_url, lambda body: "Bản đã chữa." in body)
+    finally:
+        code, err = server.stop()
+    assert code == 0
+    assert "Traceback" not in err
+    assert _snapshot(site.output) == public
+
+
+def test_a_busy_port_is_a_clear_error(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), "--port", port],
+            capture_output=True, text=True, timeout=TIMEOUT,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert f"Không mở được cổng {port}" in result.stderr
+    assert "--port 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_production_build_has_no_preview_marks(make_site):
+    site = make_site(
+        {
+            "content/tin/2020-01-15-nhap.md": article("Tin nháp", draft=True),
+            "content/tin/2999-01-01-sau.md": article("Tin hẹn giờ", date="2999-01-01"),
+        },
+        CONFIG,
+    )
+    assert site.build("--drafts").code == 0
+    pages = {k: v for k, v in site.files().items() if k.endswith(".html")}
+    assert "tin/nhap/index.html" in pages
+    for body in pages.values():
+        assert b"preview-badge" not in body
+        assert b"__sokhcn__" not in body
