@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import TextIO
 
 from tqdm import tqdm
 
 # Small sites build in a blink; a bar would only flicker.
 THRESHOLD = 300
-_STEPS = {"parse": "Đọc bài viết", "render": "Tạo trang"}
+_STEPS = {"parse": ("Đọc bài viết", "tệp"), "render": ("Tạo trang HTML", "trang")}
 
 
 def is_interactive(stream: TextIO) -> bool:
@@ -34,18 +35,21 @@ class ProgressDisplay:
         if step != self._step:
             self.close()
             self._step = step
-            label = _STEPS.get(step, step)
+            label, unit = _STEPS.get(step, (step, "tệp"))
             if self.interactive:
+                size = shutil.get_terminal_size()
                 self._bar = tqdm(
                     total=total,
                     desc=label,
-                    unit=" tệp",
+                    unit=f" {unit}",
                     file=self.stream,
                     leave=False,
-                    dynamic_ncols=True,
+                    # A terminal that reports no size (0x0) would otherwise hide the bar.
+                    ncols=size.columns,
+                    nrows=size.lines,
                 )
             else:
-                print(f"{label}: {total} tệp", file=self.stream, flush=True)
+                print(f"{label}: {total} {unit}", file=self.stream, flush=True)
         if self._bar is not None:
             self._bar.update(done - self._bar.n)
 
