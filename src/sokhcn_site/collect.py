@@ -91,10 +91,15 @@ def _page_collisions(pages: Sequence[Page], categories: set[str]) -> list[Diagno
     for page in pages:
         first = seen.setdefault(page.slug, page)
         if first is not page:
-            problems.append(error(page.source, 1, f"slug '{page.slug}' trùng với {first.source}"))
+            problems.append(error(
+                page.source, 1,
+                f"slug '{page.slug}' trùng với {first.source}; đổi tên một trong hai tệp "
+                "hoặc thêm `slug: ...` khác",
+            ))  # fmt: skip
         elif page.slug in categories or page.slug in RESERVED:
             problems.append(error(
-                page.source, 1, f"slug '{page.slug}' trùng với một chuyên mục hoặc tên dành riêng"
+                page.source, 1, f"slug '{page.slug}' trùng với một chuyên mục hoặc tên dành riêng; "
+                "đổi tên tệp hoặc thêm `slug: ...` khác"
             ))  # fmt: skip
     return problems
 
@@ -122,13 +127,15 @@ def _link_articles(
             if target is None:
                 problems.append(error(
                     source.display, _line_of(source, name),
-                    f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó",
+                    f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; kiểm tra tên tệp "
+                    "(cả phần ngày ở đầu tên) hoặc bỏ liên kết",
                 ))  # fmt: skip
                 return match.group(0)
             if target.key not in published:
                 problems.append(warning(
                     source.display, _line_of(source, name),
-                    f"liên kết tới bài chưa đăng (nháp hoặc hẹn giờ) {target.source}",
+                    f"liên kết tới bài chưa đăng (nháp hoặc hẹn giờ) {target.source}; liên kết "
+                    "sẽ dẫn tới trang không có cho tới khi bài đó được đăng",
                 ))  # fmt: skip
             return base_path + target.path
 

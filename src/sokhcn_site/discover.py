@@ -37,7 +37,12 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
             if Path(folder, name).is_symlink():
                 rel = Path(folder, name).relative_to(root).as_posix()
                 problems.append(
-                    error(f"{label}/{rel}", 1, "thư mục liên kết tượng trưng không được hỗ trợ")
+                    error(
+                        f"{label}/{rel}",
+                        1,
+                        "thư mục liên kết tượng trưng không được hỗ trợ; "
+                        "hãy chép thư mục thật vào đây thay cho liên kết",
+                    )
                 )
         dirs[:] = [d for d in visible if not Path(folder, d).is_symlink()]
         for name in sorted(files):
@@ -47,12 +52,25 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
             rel = path.relative_to(root).as_posix()
             display = f"{label}/{rel}"
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                problems.append(error(display, 1, "liên kết tượng trưng trỏ ra ngoài thư mục"))
+                problems.append(
+                    error(
+                        display,
+                        1,
+                        "liên kết tượng trưng trỏ ra ngoài thư mục; "
+                        "hãy chép tệp thật vào đây thay cho liên kết",
+                    )
+                )
                 continue
             try:
                 sources.append(Source(path, rel, display, path.read_bytes()))
             except OSError as exc:
-                problems.append(error(display, 1, f"không đọc được tệp: {exc.strerror}"))
+                problems.append(
+                    error(
+                        display,
+                        1,
+                        f"không đọc được tệp ({exc.strerror}); kiểm tra quyền đọc của tệp",
+                    )
+                )
     return sources, problems
 
 
@@ -70,7 +88,10 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     if folder == PAGES_FOLDER:
         if len(parts) == 2:
             return "page", None, None
-        return "", None, error(source.display, 1, "trang tĩnh phải nằm ngay trong content/pages/")
+        return "", None, error(
+            source.display, 1,
+            "trang tĩnh phải nằm ngay trong content/pages/; chuyển tệp lên thư mục đó",
+        )  # fmt: skip
     if slugify(folder) != folder or folder in RESERVED:
         return "", None, error(
             source.display, 1,

@@ -37,8 +37,8 @@ def split_front_matter(text: str) -> FrontMatter:
     if not lines or lines[0].rstrip() != _OPEN:
         raise FrontMatterProblem(
             1,
-            "thiếu phần thông tin đầu bài: dòng đầu tiên phải là '---', "
-            "tiếp theo là title, date..., rồi một dòng '---'",
+            "thiếu phần thông tin đầu bài; thêm vào đầu tệp một dòng '---', "
+            "các dòng title, date..., rồi một dòng '---'",
         )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in _CLOSE:
@@ -49,5 +49,7 @@ def split_front_matter(text: str) -> FrontMatter:
                 raise FrontMatterProblem(exc.line, exc.message) from None
             return FrontMatter(fields, "\n".join(lines[index + 1 :]), index + 2)
     raise FrontMatterProblem(
-        1, "phần thông tin đầu bài mở bằng '---' nhưng không có dòng '---' đóng lại"
+        1,
+        "phần thông tin đầu bài mở bằng '---' nhưng không có dòng '---' đóng lại; "
+        "thêm một dòng '---' ngay sau các dòng title, date...",
     )

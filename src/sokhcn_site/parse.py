@@ -39,7 +39,11 @@ class _Fields:
         self.data = front.fields.data
         self.lines = front.fields.lines
         self.problems: list[Diagnostic] = [
-            warning(self.path, line, f"khóa '{key}' được khai báo hai lần; giá trị sau được dùng")
+            warning(
+                self.path,
+                line,
+                f"khóa '{key}' được khai báo hai lần; giá trị sau được dùng, hãy xóa dòng thừa",
+            )
             for key, line in front.fields.duplicates
         ]
 
@@ -56,7 +60,11 @@ class _Fields:
                 self.fail(key, f"thiếu '{key}': thêm dòng `{key}: ...` vào phần đầu bài")
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(key, f"'{key}' phải là một dòng chữ")
+            self.fail(
+                key,
+                f"'{key}' phải là một dòng chữ, ví dụ `{key}: Nội dung`; "
+                "chữ có dấu ':' hay '[' thì đặt trong ngoặc kép",
+            )
             return ""
         return unicodedata.normalize("NFC", str(value).strip())
 
@@ -75,7 +83,7 @@ class _Fields:
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            self.fail(key, f"'{key}' chỉ nhận true hoặc false")
+            self.fail(key, f"'{key}' chỉ nhận true hoặc false, ví dụ `{key}: true`")
             return False
         return value
 
@@ -93,7 +101,11 @@ class _Fields:
             if key in known:
                 continue
             close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+            hint = (
+                f"; có phải ý bạn là '{close[0]}'?"
+                if close
+                else f"; xóa dòng này hoặc dùng một trong các khóa: {', '.join(known)}"
+            )
             self.problems.append(
                 warning(self.path, self.line(key), f"khóa '{key}' không được dùng{hint}")
             )
@@ -101,7 +113,11 @@ class _Fields:
     def slug(self, fallback: str) -> str:
         raw = self.text("slug")
         if raw and ("/" in raw or "\\" in raw or ".." in raw):
-            self.fail("slug", f"slug '{raw}' không được chứa '/', '\\' hay '..'")
+            self.fail(
+                "slug",
+                f"slug '{raw}' không được chứa '/', '\\' hay '..'; chỉ dùng chữ thường không dấu "
+                "và dấu '-', ví dụ `slug: hoi-nghi-tong-ket`",
+            )
             return ""
         slug = slugify(raw or fallback)
         if not slug:
@@ -128,7 +144,12 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
     context = BodyContext(source.rel, config.base_path, config.video_hosts)
     html, escapes = sanitise(render_markdown(body), context)
     problems = [
-        error(source.display, front.body_line, f"liên kết '{url}' trỏ ra ngoài thư mục nội dung")
+        error(
+            source.display,
+            front.body_line,
+            f"liên kết '{url}' trỏ ra ngoài thư mục nội dung; chép tệp vào trong content/ "
+            "rồi liên kết tới đó, hoặc dùng địa chỉ đầy đủ https://...",
+        )
         for url in escapes
     ]
     return html, problems

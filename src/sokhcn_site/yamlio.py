@@ -7,6 +7,11 @@ from typing import Any
 
 import yaml
 
+YAML_HINT = (
+    "mỗi dòng viết dạng `khóa: giá trị`; giá trị có dấu ':' hay '#', hoặc bắt đầu bằng "
+    "'[', '{', '\"', thì đặt trong ngoặc kép, ví dụ `title: \"Hội nghị: tổng kết\"`"
+)
+
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -47,7 +52,7 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
         line = first_line + (mark.line if mark else 0)
         raise YamlProblem(line, _describe(exc)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(first_line, str(exc)) from None
+        raise YamlProblem(first_line, f"lỗi cú pháp YAML ({exc}); {YAML_HINT}") from None
     finally:
         loader.dispose()
     if data is None:
@@ -67,4 +72,5 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
-    return "lỗi cú pháp YAML: " + ", ".join(parts) if parts else "lỗi cú pháp YAML"
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"lỗi cú pháp YAML{detail}; {YAML_HINT}"
