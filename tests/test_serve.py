@@ -20,6 +20,10 @@ from pathlib import Path
 import lxml.html
 from conftest import article
 
+from sokhcn_site.model import Output
+from sokhcn_site.pipeline import BuildReport
+from sokhcn_site.serve import SiteState, reload_script, respond
+
 CONFIG = {"base_url": "https://example.test/portal/", "categories": {"tin": "Tin"}}
 TIMEOUT = 20.0
 
@@ -48,12 +52,11 @@ class Server:
             reader.start()
 
     def url(self) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            line = self.out.get(timeout=deadline - time.monotonic())
-            if match := re.search(r"http://\S+", line):
-                return match.group(0)
-        raise AssertionError("the server never said where it listens")
+        """The address, which is the first line the server prints."""
+        line = self.out.get(timeout=TIMEOUT)
+        match = re.search(r"http://\S+", line)
+        assert match, line
+        return match.group(0)
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
@@ -167,6 +170,15 @@ def test_a_busy_port_is_a_clear_error(make_site):
     assert "Traceback" not in result.stderr
 
 
+def test_unusable_settings_stop_serve_with_exit_code_2(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, {"page_sise": 5})
+    command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), "--port", "0"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert "unknown key 'page_sise'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_production_build_has_no_preview_marks(make_site):
     site = make_site(
         {
@@ -181,3 +193,29 @@ def test_a_production_build_has_no_preview_marks(make_site):
     for body in pages.values():
         assert b"preview-badge" not in body
         assert b"__sokhcn__" not in body
+
+
+def test_answers_follow_the_base_path_and_only_pages_get_the_script():
+    page = b"<html><body><h1>Tin</h1></body></html>"
+    outputs = (
+        Output("index.html", page),
+        Output("tin/a/index.html", page),
+        Output("404.html", b"<html><body>Kh\xc3\xb4ng c\xc3\xb3</body></html>"),
+        Output("rss.xml", b"<rss></rss>"),
+    )
+    state = SiteState("/portal/")
+    state.publish(BuildReport((), outputs=outputs))
+    script = reload_script(state.version).encode()
+
+    assert respond(state, "/").location == "/portal/"
+    assert respond(state, "/portal").location == "/portal/"
+    assert respond(state, "/portal/tin/a").location == "/portal/tin/a/"
+    article_page = respond(state, "/portal/tin/a/")
+    assert article_page.status == 200
+    assert article_page.body == page.replace(b"</body>", script + b"</body>")
+    feed = respond(state, "/portal/rss.xml")
+    assert feed.body == b"<rss></rss>"
+    assert "xml" in feed.content_type
+    missing = respond(state, "/portal/khong-co/")
+    assert missing.status == 404 and script in missing.body and b"Kh" in missing.body
+    assert respond(state, "/khac/").status == 404

@@ -185,7 +185,12 @@ def _report_rebuild(report: BuildReport, seconds: float) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    preview = Preview(_serve_options(args), on_build=_report_rebuild)
+    # site.yaml is read first so the address, base path included, is the first line printed.
+    config, problems = load_config(args.config, args.base_url)
+    if config is None:
+        _print_diagnostics(problems)
+        return EXIT_USAGE
+    preview = Preview(_serve_options(args), config.base_path, on_build=_report_rebuild)
     try:
         server = PreviewServer((args.host, args.port), preview.state)
     except OSError as exc:
@@ -197,12 +202,12 @@ def run_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         with server:
+            host, port = server.server_address[:2]
+            url = f"http://{host}:{port}{config.base_path}"
+            print(f"Xem trước tại {url} (Ctrl-C để dừng)", flush=True)
             if preview.rebuild().config_failed:
                 return EXIT_USAGE
             preview.start_watching()
-            host, port = server.server_address[:2]
-            url = f"http://{host}:{port}{preview.state.base_path}"
-            print(f"Xem trước tại {url} (Ctrl-C để dừng)", flush=True)
             server.serve_forever()
     except KeyboardInterrupt:
         print("Đã dừng máy chủ xem trước.", flush=True)

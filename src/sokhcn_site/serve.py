@@ -63,14 +63,14 @@ def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
 class SiteState:
     """The latest build, shared by the request threads, the watcher and the event streams."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str) -> None:
         self._changed = threading.Condition()
         self._files: dict[str, bytes] = {}
         self._problems: tuple[Diagnostic, ...] = ()
         self._instance = str(time.time_ns())
         self._generation = 0
         self.stopped = False
-        self.base_path = "/"  # from the latest build that got as far as reading site.yaml
+        self.base_path = base_path  # follows site.yaml's base_url from build to build
 
     def publish(self, report: BuildReport) -> None:
         with self._changed:
@@ -201,10 +201,10 @@ class PreviewServer(ThreadingHTTPServer):
 class Preview:
     """Builds the site into a SiteState, and again whenever an input changes."""
 
-    def __init__(self, options: BuildOptions, on_build: BuildListener) -> None:
+    def __init__(self, options: BuildOptions, base_path: str, on_build: BuildListener) -> None:
         self.options = options
         self.on_build = on_build
-        self.state = SiteState()
+        self.state = SiteState(base_path)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watchers: list[threading.Thread] = []
