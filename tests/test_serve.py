@@ -6,6 +6,7 @@ import html
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
+import pytest
 from conftest import article
+from playwright.sync_api import sync_playwright
 
 from sokhcn_site.model import Output
 from sokhcn_site.pipeline import BuildReport
@@ -219,3 +222,45 @@ def test_answers_follow_the_base_path_and_only_pages_get_the_script():
     missing = respond(state, "/portal/khong-co/")
     assert missing.status == 404 and script in missing.body and b"Kh" in missing.body
     assert respond(state, "/khac/").status == 404
+
+
+def _chromium() -> str:
+    """Debian's chromium, which Playwright drives; CI installs it (.ci/install-tools)."""
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed: run .ci/install-tools")
+    pytest.skip("chromium is not installed: run .ci/install-tools")
+
+
+def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
+    source = site.root / "content/tin/2020-01-14-a.md"
+    browser_path = _chromium()
+    server = Server(site, "--port", "0")
+    try:
+        url = server.url() + "tin/a/"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=browser_path)
+            tab = browser.new_page()
+            tab.goto(url)
+            assert tab.inner_text("h1") == "Tin A"
+            wait = {"timeout": TIMEOUT * 1000}
+
+            source.write_text(article("Tin A", body="Bản đã sửa."), encoding="utf-8")
+            tab.wait_for_function("document.body.innerText.includes('Bản đã sửa.')", **wait)
+
+            source.write_text("---\ntitle: Tin A\ndate: 14/01/2020\n---\nHỏng.\n", "utf-8")
+            tab.wait_for_selector("ul.diagnostics", **wait)
+            assert f"{source.as_posix()}:3" in tab.inner_text("ul.diagnostics")
+
+            source.write_text(article("Tin B", body="Bản đã chữa."), encoding="utf-8")
+            tab.wait_for_function("document.body.innerText.includes('Bản đã chữa.')", **wait)
+            assert tab.inner_text("h1") == "Tin B"
+            assert tab.url == url
+            browser.close()
+    finally:
+        code, err = server.stop()
+    assert code == 0
+    assert "Traceback" not in err
