@@ -22,6 +22,7 @@ from .pipeline import BuildOptions, BuildReport, build
 
 EVENTS_PATH = "/__sokhcn__/events"
 _KEEP_ALIVE_SECONDS = 15.0
+_SEVERITY = {"error": "lỗi", "warning": "cảnh báo"}
 # Told of each build (the report and its seconds) so the CLI can say what happened.
 BuildListener = Callable[[BuildReport, float], None]
 
@@ -46,8 +47,8 @@ def inject(page: bytes, script: str) -> bytes:
 def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
     """The list of problems, shown in the browser instead of the site until they are fixed."""
     items = "\n".join(
-        f"<li><code>{html.escape(d.path)}:{d.line}</code> <strong>{d.severity}</strong>: "
-        f"{html.escape(d.message)}</li>"
+        f"<li><code>{html.escape(d.path)}:{d.line}</code> "
+        f"<strong>{_SEVERITY[d.severity]}</strong>: {html.escape(d.message)}</li>"
         for d in diagnostics
     )
     return (
