@@ -150,6 +150,13 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
 
         source.write_text(article("Tin A", body="Bản đã chữa."), encoding="utf-8")
         _eventually(page_url, lambda body: "Bản đã chữa." in body)
+
+        config = site.root / "site.yaml"
+        config.write_text(config.read_text("utf-8").replace("Sở Thử Nghiệm", "Sở Mới"), "utf-8")
+        _eventually(page_url, lambda body: "Sở Mới" in body)
+        template = site.root / "templates/article.html"
+        template.write_text(template.read_text("utf-8").replace("In tin", "In bài"), "utf-8")
+        _eventually(page_url, lambda body: "In bài" in body)
     finally:
         code, err = server.stop()
     assert code == 0
