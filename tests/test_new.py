@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from conftest import article
 
 CONFIG = {
     "categories": {"tin": "Tin hoạt động"},
@@ -103,3 +104,12 @@ def test_a_bad_date_is_refused_with_the_format_to_use(make_site):
     assert result.code == 1
     assert "viết ngày theo dạng 2020-01-14" in result.err
     assert not list((site.root / "content").rglob("*.md"))
+
+
+def test_a_title_whose_address_is_taken_is_refused(make_site):
+    site = make_site({"content/tin/2024-12-19-tin-moi.md": article("Tin mới")}, CONFIG)
+    result = _new(site, "Tin mới", "--category", "tin", "--date", "2024-12-20")
+    assert result.code == 1
+    other = (site.root / "content/tin/2024-12-19-tin-moi.md").as_posix()
+    assert f"error: bài {other} đã dùng đường dẫn 'tin-moi'" in result.err
+    assert not (site.root / "content/tin/2024-12-20-tin-moi.md").exists()

@@ -14,6 +14,7 @@ from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
 from .model import SiteConfig
+from .parse import file_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,16 @@ def _folders(content: Path) -> set[str]:
     }  # fmt: skip
 
 
+def _same_slug(path: Path, slug: str) -> Path | None:
+    """Another article of the folder whose file name gives the same slug (it would collide)."""
+    if not path.parent.is_dir():
+        return None
+    return next(
+        (p for p in sorted(path.parent.glob("*.md")) if p != path and file_slug(p.name) == slug),
+        None,
+    )
+
+
 def create_article(
     request: NewArticle, content: Path, config: SiteConfig, config_path: Path, *, now: datetime
 ) -> Path | Diagnostic:
@@ -104,6 +115,13 @@ def create_article(
         unicodedata.normalize("NFC", request.author or config.defaults.author),
         unicodedata.normalize("NFC", request.department or config.defaults.department),
     )
+    clash = _same_slug(path, slug)
+    if clash is not None:
+        return error(
+            str(path), 1,
+            f"bài {clash.as_posix()} đã dùng đường dẫn '{slug}' trong chuyên mục này; "
+            "đặt tiêu đề khác cho bài mới, hoặc mở bài đó để sửa",
+        )  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as file:

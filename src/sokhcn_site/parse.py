@@ -155,7 +155,8 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
     return html, problems
 
 
-def _file_slug(rel: str) -> str:
+def file_slug(rel: str) -> str:
+    """The slug a file name gives: its name without `.md` and without a leading date."""
     stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
     if (
         len(stem) > 11
@@ -186,7 +187,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     fields.unknown_keys(ARTICLE_KEYS)
     title = fields.text("title", required=True)
     date = fields.date("date", config, required=True)
-    slug = fields.slug(_file_slug(source.rel))
+    slug = fields.slug(file_slug(source.rel))
     values = {key: fields.text(key) for key in _TEXT_KEYS}
     updated = fields.date("updated", config)
     draft = fields.flag("draft")
@@ -213,7 +214,7 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     fields = _Fields(source, front)
     fields.unknown_keys(PAGE_KEYS)
     title = fields.text("title", required=True)
-    slug = fields.slug(_file_slug(source.rel))
+    slug = fields.slug(file_slug(source.rel))
     summary = fields.text("summary")
     fields.date("date", config)
     fields.date("updated", config)

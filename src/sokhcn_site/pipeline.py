@@ -121,9 +121,14 @@ def _collisions(outputs: list[Output]) -> list[Diagnostic]:
 
 
 def build(
-    options: BuildOptions, *, now: datetime, write: bool = True, progress: Progress = _no_progress
+    options: BuildOptions,
+    *,
+    now: datetime,
+    write: bool = True,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Load, check and render the site; replace the output folder only if all went well."""
+    progress = progress or _no_progress
     config, problems = load_config(options.config, options.base_url)
     problems += _folders(options)
     if config is None or has_errors(problems):
