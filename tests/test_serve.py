@@ -23,9 +23,10 @@ import pytest
 from conftest import article
 from playwright.sync_api import sync_playwright
 
+from sokhcn_site import serve
 from sokhcn_site.model import Output
-from sokhcn_site.pipeline import BuildReport
-from sokhcn_site.serve import SiteState, reload_script, respond
+from sokhcn_site.pipeline import BuildOptions, BuildReport
+from sokhcn_site.serve import Preview, SiteState, reload_script, respond
 
 CONFIG = {"base_url": "https://example.test/portal/", "categories": {"tin": "Tin"}}
 TIMEOUT = 20.0
@@ -271,3 +272,26 @@ def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
         code, err = server.stop()
     assert code == 0
     assert "Traceback" not in err
+
+
+def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, monkeypatch):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
+    seen: list[BuildReport] = []
+    options = BuildOptions(
+        content=site.root / "content", templates=site.root / "templates",
+        static=site.root / "static", config=site.root / "site.yaml", drafts=True, preview=True,
+    )  # fmt: skip
+    preview = Preview(options, "/portal/", on_build=lambda report, _: seen.append(report))
+    assert not preview.rebuild().failed
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(serve, "build", broken)
+    assert preview.rebuild().failed
+    page = respond(preview.state, "/portal/tin/a/")
+    assert "RuntimeError" in html.unescape(page.body.decode())
+    monkeypatch.undo()
+    assert not preview.rebuild().failed
+    assert b"Tin th" in respond(preview.state, "/portal/tin/a/").body
+    assert [r.failed for r in seen] == [False, True, False]

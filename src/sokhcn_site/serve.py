@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from .errors import Diagnostic
+from .errors import Diagnostic, error
 from .pipeline import BuildOptions, BuildReport, build
 
 EVENTS_PATH = "/__sokhcn__/events"
@@ -213,7 +213,11 @@ class Preview:
     def rebuild(self) -> BuildReport:
         with self._lock:
             started = time.perf_counter()
-            report = build(self.options, now=datetime.now().astimezone(), write=False)
+            try:
+                report = build(self.options, now=datetime.now().astimezone(), write=False)
+            except Exception as exc:  # a bug must not end the preview; show it as a problem
+                problem = error("sokhcn-site", 1, f"lỗi của chương trình khi dựng trang: {exc!r}")
+                report = BuildReport((problem,))
             self.state.publish(report)
             self.on_build(report, time.perf_counter() - started)
             return report
