@@ -71,8 +71,15 @@ class SiteDir:
             "--static", str(self.root / "static"), "--config", str(self.root / "site.yaml"),
         ]  # fmt: skip
 
+    def argv(self, command: str, *args: str) -> list[str]:
+        """The command line of `command` (build or check) on this site's folders."""
+        return [command, *self.inputs(), "--output", str(self.output), *args]
+
     def build(self, *args: str) -> Result:
-        return self.run("build", *self.inputs(), "--output", str(self.output), *args)
+        return self.run(*self.argv("build", *args))
+
+    def check(self, *args: str) -> Result:
+        return self.run(*self.argv("check", *args))
 
     def run(self, *argv: str) -> Result:
         """Run the command line in this process, capturing what it prints."""
@@ -87,6 +94,17 @@ class SiteDir:
     def html(self, rel: str) -> lxml.html.HtmlElement:
         return lxml.html.fromstring((self.output / rel).read_bytes())
 
+    def snapshot(self) -> dict[str, tuple[bytes, int]]:
+        """Every output file's bytes and modification time: "untouched" means equal."""
+        return {
+            p.relative_to(self.output).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(self.output.rglob("*"))
+            if p.is_file()
+        }
+
+    def staging_folders(self) -> list[str]:
+        return sorted(p.name for p in self.root.iterdir() if p.name.startswith(".public."))
+
     def files(self) -> dict[str, bytes]:
         return {
             p.relative_to(self.output).as_posix(): p.read_bytes()
@@ -95,17 +113,26 @@ class SiteDir:
         }
 
 
+def create_site(
+    root: Path, files: dict[str, str | bytes], config: dict[str, Any] | None = None
+) -> SiteDir:
+    """A site folder at `root` with the repository's templates and static files."""
+    site = SiteDir(root)
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    shutil.copytree(ROOT / "static", site.root / "static")
+    (site.root / "content").mkdir(parents=True)
+    merged = {**BASE_CONFIG, **(config or {})}
+    site.write("site.yaml", yaml.safe_dump(merged, allow_unicode=True, sort_keys=False))
+    for rel, text in files.items():
+        site.write(rel, text)
+    return site
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
-    def make(files: dict[str, str | bytes], config: dict[str, Any] | None = None) -> SiteDir:
-        site = SiteDir(tmp_path / "site")
-        shutil.copytree(ROOT / "templates", site.root / "templates")
-        shutil.copytree(ROOT / "static", site.root / "static")
-        (site.root / "content").mkdir(parents=True)
-        merged = {**BASE_CONFIG, **(config or {})}
-        site.write("site.yaml", yaml.safe_dump(merged, allow_unicode=True, sort_keys=False))
-        for rel, text in files.items():
-            site.write(rel, text)
-        return site
+    def make(
+        files: dict[str, str | bytes], config: dict[str, Any] | None = None, name: str = "site"
+    ) -> SiteDir:
+        return create_site(tmp_path / name, files, config)
 
     return make

@@ -7,16 +7,10 @@ from conftest import article
 CAT = "tin"
 
 
-def _snapshot(site):
-    return {
-        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in site.output.rglob("*") if p.is_file()
-    }
-
-
 def test_every_bad_file_is_reported_and_the_published_site_is_untouched(make_site):
     site = make_site({f"content/{CAT}/2020-01-01-tot.md": article("Tốt")})
     assert site.build().code == 0
-    before = _snapshot(site)
+    before = site.snapshot()
     bad = {
         "khong-utf8.md": b"---\ntitle: Tin\n---\n" + "Thanh Hóa".encode("cp1258"),
         "yaml-loi.md": "---\ntitle: Tin\ndate: 2020-01-14\nauthor: [chưa đóng\n---\nA\n",
@@ -51,7 +45,7 @@ def test_every_bad_file_is_reported_and_the_published_site_is_untouched(make_sit
         assert len(matching) == 1, (name, lines)
         assert words in matching[0], matching
     assert len(lines) == len(expected)
-    assert _snapshot(site) == before
+    assert site.snapshot() == before
     assert "Không xuất bản" in result.out
 
 
@@ -59,7 +53,7 @@ def test_a_failed_first_build_creates_no_output(make_site):
     site = make_site({f"content/{CAT}/a.md": "---\ntitle: Tin\n---\n"})
     assert site.build().code == 1
     assert not site.output.exists()
-    assert not [p for p in site.root.iterdir() if p.name.startswith(".public")]
+    assert site.staging_folders() == []
 
 
 def test_articles_outside_a_category_and_bad_folder_names_are_errors(make_site):

@@ -1,5 +1,6 @@
 """Whole builds of small sites, read back as browsers and feed readers read them."""
 
+import os
 import subprocess
 import sys
 import unicodedata
@@ -130,7 +131,8 @@ def test_base_url_with_a_path_prefixes_every_internal_link(make_site):
     site = make_site(
         _many(12) | {f"content/{CAT}/anh/h.png": b"png",
                      f"content/{CAT}/2020-02-01-co-anh.md": article(
-                         "Có ảnh", "2020-02-01", body="![Ảnh](anh/h.png) [trang](/gioi-thieu/)")},
+                         "Có ảnh", "2020-02-01", body="![Ảnh](anh/h.png) [trang](/gioi-thieu/)"),
+                     "content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n"},
     )  # fmt: skip
     assert site.build("--base-url", "https://example.org/portal").code == 0
     for rel in ("index.html", f"{CAT}/co-anh/index.html", "page/2/index.html", "404.html"):
@@ -159,16 +161,19 @@ def test_drafts_and_future_articles_need_the_drafts_option(make_site):
     assert sorted(p.name for p in (site.output / CAT).iterdir() if p.is_dir()) == ["a", "b", "c"]
 
 
-def test_category_names_from_config_then_front_matter_then_folder(make_site):
+def test_category_names_from_config_else_front_matter_then_folder(make_site):
     site = make_site(
-        {"content/mot/a.md": article("A"), "content/hai/b.md": article("B", category="Tên Hai"),
-         "content/ba/c.md": article("C")},
-        {"categories": {"mot": "Tên Một"}},
+        {"content/mot/a.md": article("A", category="Không dùng"),
+         "content/hai/b.md": article("B", category="Tên Hai"), "content/ba/c.md": article("C")},
     )  # fmt: skip
     assert site.build().code == 0
-    assert site.html("mot/index.html").findtext(".//h1") == "Tên Một"
+    assert site.html("mot/index.html").findtext(".//h1") == "Không dùng"
     assert site.html("hai/index.html").findtext(".//h1") == "Tên Hai"
     assert site.html("ba/index.html").findtext(".//h1") == "ba"
+    site.write("site.yaml", site.root.joinpath("site.yaml").read_text() + "categories:\n"
+               "  mot: Tên Một\n  hai: Tên Hai\n  ba: Tên Ba\n")  # fmt: skip
+    assert site.build().code == 0
+    assert site.html("mot/index.html").findtext(".//h1") == "Tên Một"
 
 
 def test_slugs_come_from_file_names_and_survive_title_edits(make_site):
@@ -198,12 +203,29 @@ def test_decomposed_vietnamese_comes_out_composed(make_site):
 
 
 def test_two_builds_are_byte_identical(make_site, tmp_path):
-    site = make_site(_many(15))
-    assert site.build().code == 0
-    first = site.files()
-    site.build("--output", str(tmp_path / "again"))
-    assert site.build().code == 0
-    assert site.files() == first
+    """Same input, other folder names, other file creation order, other hash seed: same bytes."""
+    nfd = unicodedata.normalize("NFD", "ảnh/Hội nghị.jpg")
+    files = _many(15) | _many(4, "thong-bao") | {
+        f"content/{CAT}/{nfd}": b"jpg", f"content/{CAT}/tep/ke-hoach.pdf": b"%PDF",
+        "content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\n[A](../thong-bao/"
+        "2020-01-01-bai-01.md)\n", "static/img/logo.png": b"png",
+        f"content/{CAT}/2020-02-01-anh.md": article(
+            "Ảnh", "2020-02-01", body="![Hội nghị](<ảnh/Hội nghị.jpg>)", tags=["b", "a", "ả"]),
+    }  # fmt: skip
+    config = {"categories": {CAT: "Tin", "thong-bao": "Thông báo"}, "video_hosts": ["b", "a"]}
+    first = make_site(files, config)
+    assert first.build().code == 0
+    assert first.build().code == 0  # a rebuild over its own output
+    second = make_site(dict(reversed(files.items())), config, name="khac")
+    out = tmp_path / "ra-noi-khac"
+    argv = [
+        sys.executable, "-m", "sokhcn_site.cli", "build", "--content", "content", "--templates",
+        "templates", "--static", "static", "--config", "site.yaml", "--output", str(out),
+    ]  # fmt: skip
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(argv, cwd=second.root, env=env, check=True, capture_output=True)
+        assert _tree(out) == _tree(first.output)
 
 
 def test_summary_line_counts_what_was_written(make_site):
@@ -263,3 +285,28 @@ def test_build_py_and_console_script_do_the_same(tmp_path):
 
 def _tree(root):
     return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_byte_order_mark_windows_line_endings_and_dots_build_like_any_file(make_site):
+    plain = "---\ntitle: Tiêu đề {}\ndate: 2020-01-0{} 08:00\nauthor: Hà\n---\nĐoạn một.\n\nHai.\n"
+    texts = {
+        "thuong": plain.format("thuong", 1).encode(),
+        "bom": b"\xef\xbb\xbf" + plain.format("bom", 2).encode(),
+        "crlf": plain.format("crlf", 3).replace("\n", "\r\n").encode(),
+        "ba-cham": plain.format("ba-cham", 4).replace("---\nĐoạn", "...\nĐoạn").encode(),
+        "tat-ca": b"\xef\xbb\xbf"
+        + plain.format("tat-ca", 5)
+        .replace("---\nĐoạn", "...\nĐoạn")
+        .replace("\n", "\r\n")
+        .encode(),
+    }
+    site = make_site({f"content/{CAT}/{name}.md": data for name, data in texts.items()})
+    result = site.build()
+    assert (result.code, result.err) == (0, "")
+    for name in texts:
+        page = site.html(f"{CAT}/{name}/index.html")
+        assert page.findtext(".//h1") == f"Tiêu đề {name}"
+        assert page.xpath("//div[@class='body']/p/text()") == ["Đoạn một.", "Hai."]
+        assert page.xpath("string(//p[@class='signature'])") == "Hà"
+    home = site.html("index.html").xpath("//ol[@class='article-list']//h2/a/text()")
+    assert home == [f"Tiêu đề {name}" for name in reversed(texts)]

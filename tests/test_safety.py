@@ -1,6 +1,11 @@
 """Whatever an editor pastes, readers get escaped text and sanitised HTML."""
 
+import os
+
+import pytest
 from conftest import article
+
+from sokhcn_site.markup import BodyContext, sanitise
 
 CAT = "tin"
 
@@ -67,5 +72,116 @@ def test_links_to_other_article_files_become_their_urls(make_site):
     site.write(f"content/{CAT}/2020-01-02-c.md", article("C"))
     assert site.build().code == 0
     assert site.html(f"{CAT}/a/index.html").xpath("//div[@class='body']//a/@href") == [
-        "/khac/bai-b/#phan-2"
+        "/khac/bai-b/#nd-phan-2"
     ]
+
+
+def _tree(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+PAGE = "---\ntitle: Trang\nslug: {}\n---\nA\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({f"content/{CAT}/a.md": article(slug="../../ngoai")}, "a.md:4: error: slug '../../ngoai'"),
+        ({f"content/{CAT}/a.md": article(slug="/etc/x")}, "a.md:4: error: slug '/etc/x'"),
+        ({f"content/{CAT}/a.md": article(slug="..\\..\\x")}, "a.md:4: error: slug '..\\..\\x'"),
+        ({"content/pages/a.md": PAGE.format("../../ngoai")}, "a.md:3: error: slug '../../ngoai'"),
+        ({"content/pages/a.md": PAGE.format("static")}, "a.md:1: error: slug 'static' trùng"),
+        ({"content/static/a.md": article()}, "a.md:1: error: tên thư mục chuyên mục 'static'"),
+        ({f"content/{CAT}/a.md": article(body="![Ảnh](../../../ngoai.png)")},
+         "a.md:5: error: liên kết '../../../ngoai.png' trỏ ra ngoài thư mục nội dung"),
+        ({f"content/{CAT}/a.md": article(body='<img alt="x" src="../../ngoai.png">')},
+         "a.md:5: error: liên kết '../../ngoai.png' trỏ ra ngoài thư mục nội dung"),
+        ({f"content/{CAT}/a\\..\\..\\ngoai.png": b"x"},
+         "a\\..\\..\\ngoai.png:1: error: tên tệp không được chứa dấu '\\'"),
+    ],
+)  # fmt: skip
+def test_no_input_writes_outside_the_output_folder(make_site, tmp_path, files, message):
+    site = make_site({f"content/{CAT}/b.md": article("B"), **files})
+    before = _tree(tmp_path)
+    result = site.build()
+    assert result.code == 1
+    assert f"{message}" in result.err
+    assert _tree(tmp_path) == before
+
+
+def test_links_inside_content_are_copied_as_files_and_others_refused(make_site, tmp_path):
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (outside / "mat.png").write_bytes(b"secret")
+    site = make_site({f"content/{CAT}/a.md": article("A"), f"content/{CAT}/that.png": b"png"})
+    os.symlink("that.png", site.root / f"content/{CAT}/ban-sao.png")
+    assert site.build().code == 0
+    copy = site.output / CAT / "ban-sao.png"
+    assert copy.read_bytes() == b"png" and not copy.is_symlink()
+    links = {
+        f"content/{CAT}/thu-muc": outside,  # a linked folder
+        "static/anh": outside,  # static/ is walked the same way
+        "static/mat.png": outside / "mat.png",
+        f"content/{CAT}/vong.png": site.root / f"content/{CAT}/vong.png",  # a loop
+        f"content/{CAT}/hong.png": site.root / "khong-co.png",  # dangling
+    }
+    for rel, target in links.items():
+        os.symlink(target, site.root / rel)
+    result = site.build()
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert [line.split(": error: ")[0].removeprefix(f"{site.root}/") for line in lines] == [
+        f"content/{CAT}/hong.png:1", f"content/{CAT}/thu-muc:1", f"content/{CAT}/vong.png:1",
+        "static/anh:1", "static/mat.png:1",
+    ]  # fmt: skip
+    assert not list(site.output.rglob("mat.png"))
+
+
+CONTEXT = BodyContext("tin/a.md", "/sub/", ("www.youtube.com",))
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ('<form action="x"><input name="a"><button>Gửi</button></form>', "Gửi"),
+        ('<object data="x.swf"></object><embed src="x.swf">', ""),
+        ("<svg onload=alert(1)><circle/></svg><math><mi>x</mi></math>", ""),
+        ('<base href="https://evil.test/"><meta http-equiv="refresh" content="0">', ""),
+        ('<link rel="stylesheet" href="x.css"><video src="a.mp4"></video>', ""),
+        ('<p style="position:fixed" data-x="1" aria-hidden="true">x</p>', "<p>x</p>"),
+        ('<img src="data:image/png;base64,AAA" alt="a">', '<img alt="a">'),
+        ('<a href="vbscript:x">v</a><a href="JaVaScRiPt:alert(1)">j</a>',
+         '<a rel="noopener">v</a><a rel="noopener">j</a>'),
+        ('<a href="https://e.test/" target="_blank" rel="opener">x</a>',
+         '<a href="https://e.test/" rel="noopener">x</a>'),
+        ('<iframe src="//www.youtube.com/embed/x"></iframe>', "<iframe></iframe>"),
+        ('<iframe src="http://www.youtube.com/embed/x"></iframe>', "<iframe></iframe>"),
+        ('<iframe src="https://www.youtube.com.evil.test/x"></iframe>', "<iframe></iframe>"),
+        ('<iframe src="https://www.youtube.com@evil.test/x"></iframe>', "<iframe></iframe>"),
+        ('<iframe src="https://www.youtube.com/embed/x" srcdoc="<b>" onload="x()"></iframe>',
+         '<iframe src="https://www.youtube.com/embed/x"></iframe>'),
+        ("<noscript><img src=x onerror=alert(1)></noscript>",
+         "&lt;img src=x onerror=alert(1)&gt;"),
+        ("<template><script>x</script></template><style>p{}</style>", ""),
+        ('<table border="1"><caption>C</caption><tr><th scope="col" style="text-align:right;'
+         'background:url(x)">h</th></tr></table>',
+         '<table><caption>C</caption><tbody><tr><th scope="col" style="text-align:right">h'
+         "</th></tr></tbody></table>"),
+        ('<figure><img src="anh/a.jpg" alt="b" loading="lazy"><figcaption>c</figcaption>'
+         "</figure>",
+         '<figure><img src="/sub/tin/anh/a.jpg" alt="b" loading="lazy"><figcaption>c'
+         "</figcaption></figure>"),
+        ('<h2 id="noi-dung">x</h2><a href="#noi-dung">y</a>',
+         '<h2 id="nd-noi-dung">x</h2><a href="#nd-noi-dung" rel="noopener">y</a>'),
+    ],
+)  # fmt: skip
+def test_the_sanitiser_keeps_only_what_news_articles_need(raw, clean):
+    assert sanitise(raw, CONTEXT) == (clean, ())
+
+
+def test_a_dropped_embed_is_a_warning(make_site):
+    body = 'Video:\n\n<iframe src="https://www.facebook.com/plugins/video.php"></iframe>'
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body)})
+    result = site.build()
+    assert result.code == 0
+    assert "a.md:7: warning: khung nhúng <iframe> bị bỏ" in result.err

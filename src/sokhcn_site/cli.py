@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     # Each subcommand adds its parser and sets `run`, the function main() calls with the args.
-    for add_command in (_add_build, _add_new, _add_serve):
+    for add_command in (_add_build, _add_check, _add_new, _add_serve):
         add_command(commands)
     return parser
 
@@ -60,6 +61,15 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     talk.add_argument("-v", "--verbose", action="store_true", help="list every file written")
     parser.set_defaults(run=run_build)
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "check", help="report every problem a build would meet, writing nothing"
+    )
+    add_build_options(parser)
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.set_defaults(run=run_check)
 
 
 def _add_new(commands: argparse._SubParsersAction) -> None:
@@ -214,6 +224,18 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         preview.stop()
     return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The build's own checks (render included), without writing; --strict fails on warnings."""
+    report = build(_options(args), now=datetime.now().astimezone(), write=False)
+    diagnostics = [replace(d, severity="error") if args.strict else d for d in report.diagnostics]
+    _print_diagnostics(diagnostics)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    print(f"Kiểm tra xong: {errors} lỗi, {len(diagnostics) - errors} cảnh báo.")
+    if report.config_failed:
+        return EXIT_USAGE
+    return EXIT_CONTENT if errors else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from .discover import RESERVED
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, error, line_in, warning
 from .markup import MD_LINK_MARKER
 from .model import Article, Category, Page, Site, SiteConfig, Source
 
@@ -85,6 +86,26 @@ def _duplicate_slugs(articles: Sequence[Article]) -> list[Diagnostic]:
     return problems
 
 
+def _undeclared_categories(config: SiteConfig, articles: Sequence[Article]) -> list[Diagnostic]:
+    """When site.yaml lists the categories, a folder it does not list is a typo or forgotten."""
+    declared = [slug for slug, _ in config.categories]
+    if not declared:
+        return []
+    problems = []
+    for article in sorted(articles, key=lambda a: a.source):
+        if article.category in declared:
+            continue
+        close = difflib.get_close_matches(article.category, declared, n=1)
+        hint = f"có phải ý bạn là '{close[0]}'? " if close else ""
+        problems.append(error(
+            article.source, 1,
+            f"chuyên mục '{article.category}' chưa được khai báo trong 'categories' của "
+            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo hoặc khai báo thêm "
+            f"chuyên mục này (đã khai báo: {', '.join(declared)})",
+        ))  # fmt: skip
+    return problems
+
+
 def _page_collisions(pages: Sequence[Page], categories: set[str]) -> list[Diagnostic]:
     seen: dict[str, Page] = {}
     problems = []
@@ -104,21 +125,18 @@ def _page_collisions(pages: Sequence[Page], categories: set[str]) -> list[Diagno
     return problems
 
 
-def _line_of(source: Source, needle: str) -> int:
-    text = source.data.decode("utf-8", "replace")
-    position = text.find(needle)
-    return text.count("\n", 0, position) + 1 if position >= 0 else 1
+def _link_items(
+    items: Sequence[tuple[Source, Article | Page]], shown: set[str], base_path: str
+) -> tuple[dict[str, Article | Page], list[Diagnostic]]:
+    """Replace links to .md files by the URLs of the articles and pages they name.
 
-
-def _link_articles(
-    parsed: Sequence[tuple[Source, Article]], published: set[tuple[str, str]], base_path: str
-) -> tuple[dict[tuple[str, str], Article], list[Diagnostic]]:
-    """Replace links to .md files by the URLs of the articles they name."""
-    by_rel = {source.rel: article for source, article in parsed}
+    `shown` holds the sources of published items; the result is keyed by source.
+    """
+    by_rel = {source.rel: item for source, item in items}
     problems: list[Diagnostic] = []
-    linked: dict[tuple[str, str], Article] = {}
-    for source, article in parsed:
-        if MD_LINK_MARKER not in article.html:
+    linked: dict[str, Article | Page] = {}
+    for source, item in items:
+        if MD_LINK_MARKER not in item.html:
             continue
 
         def url(match: re.Match[str], source: Source = source) -> str:
@@ -126,43 +144,51 @@ def _link_articles(
             name = match.group(1).rsplit("/", 1)[-1]
             if target is None:
                 problems.append(error(
-                    source.display, _line_of(source, name),
+                    source.display, line_in(source.data, name),
                     f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; kiểm tra tên tệp "
                     "(cả phần ngày ở đầu tên) hoặc bỏ liên kết",
                 ))  # fmt: skip
                 return match.group(0)
-            if target.key not in published:
+            if target.source not in shown:
                 problems.append(warning(
-                    source.display, _line_of(source, name),
+                    source.display, line_in(source.data, name),
                     f"liên kết tới bài chưa đăng (nháp hoặc hẹn giờ) {target.source}; liên kết "
                     "sẽ dẫn tới trang không có cho tới khi bài đó được đăng",
                 ))  # fmt: skip
             return base_path + target.path
 
-        linked[article.key] = replace(article, html=_MD_LINK.sub(url, article.html))
+        linked[item.source] = replace(item, html=_MD_LINK.sub(url, item.html))
     return linked, problems
 
 
 def collect(
     config: SiteConfig,
     parsed: Sequence[tuple[Source, Article]],
-    pages: Sequence[Page],
+    pages: Sequence[tuple[Source, Page]],
     *,
     now: datetime,
     include_drafts: bool = False,
 ) -> tuple[Site, list[Diagnostic]]:
     """Everything the renderer needs, computed once for the whole site."""
-    articles = [a for _, a in parsed]
-    problems = _duplicate_slugs(articles)
+    duplicates = _duplicate_slugs([a for _, a in parsed])
+    # The later of two articles with one URL stays out, so the rest can still be rendered.
+    rejected = {d.path for d in duplicates}
+    articles = [a for _, a in parsed if a.source not in rejected]
+    problems = duplicates + _undeclared_categories(config, articles)
     visible = [a for a in articles if include_drafts or is_published(a, now)]
-    linked, link_problems = _link_articles(parsed, {a.key for a in visible}, config.base_path)
-    problems += link_problems
-    ordered = newest_first([linked.get(a.key, a) for a in visible])
-    categories = _categories(config, ordered)
     shown_pages = tuple(
-        p for p in sorted(pages, key=lambda p: p.slug) if include_drafts or not p.draft
+        p for _, p in sorted(pages, key=lambda x: x[1].slug) if include_drafts or not p.draft
     )
-    problems += _page_collisions(shown_pages, {c.slug for c in categories})
+    shown = {a.source for a in visible} | {p.source for p in shown_pages}
+    kept = [(s, a) for s, a in parsed if a.source not in rejected]
+    linked, link_problems = _link_items([*kept, *pages], shown, config.base_path)
+    problems += link_problems
+    ordered = newest_first([linked.get(a.source, a) for a in visible])
+    categories = _categories(config, ordered)
+    shown_pages = tuple(linked.get(p.source, p) for p in shown_pages)
+    collisions = _page_collisions(shown_pages, {c.slug for c in categories})
+    problems += collisions
+    shown_pages = tuple(p for p in shown_pages if p.source not in {d.path for d in collisions})
     site = Site(
         config=config,
         articles=ordered,

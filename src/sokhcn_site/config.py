@@ -21,7 +21,7 @@ _R = TypeVar("_R")
 _KEYS = (
     "name", "base_url", "timezone", "description", "page_size", "feed_size",
     "other_news", "categories", "menu", "footer", "video_hosts", "partner_feeds",
-    "partner_timeout", "default_image", "logo", "defaults",
+    "partner_timeout", "default_image", "logo", "defaults", "summary_limit",
 )  # fmt: skip
 _PARTNER_KEYS = ("name", "url", "items")
 
@@ -199,6 +199,7 @@ def load_config(
         default_image=_site_file(checker, "default_image", "static/img/chia-se.png"),
         logo=_site_file(checker, "logo", "static/img/logo.png"),
         defaults=_record(checker, "defaults", Defaults),
+        summary_limit=checker.count("summary_limit", 300, 1),
     )
     problems = sorted(checker.problems)
     return (None if problems else config), problems

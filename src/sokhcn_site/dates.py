@@ -29,11 +29,12 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         naive = datetime(
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
         )
-    except ValueError:
+        if offset is None:
+            return naive.replace(tzinfo=tz)
+        # Converting year 1 or 9999 across midnight leaves the calendar: OverflowError.
+        return naive.replace(tzinfo=_offset(offset)).astimezone(tz)
+    except (ValueError, OverflowError):
         raise DateProblem(f"ngày '{text}' không có trên lịch; kiểm tra lại ngày và tháng") from None
-    if offset is None:
-        return naive.replace(tzinfo=tz)
-    return naive.replace(tzinfo=_offset(offset)).astimezone(tz)
 
 
 def _offset(text: str) -> timezone:

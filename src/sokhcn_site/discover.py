@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,21 @@ class Inputs:
     assets: tuple[Source, ...]  # non-Markdown files under content/
     static: tuple[Source, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+
+def _link_problem(path: Path, real_root: Path) -> str | None:
+    """Why a linked file cannot be used, or None: links are fine within their folder."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop
+        return "liên kết tượng trưng hỏng hoặc lặp vòng; thay bằng tệp thật"
+    if not target.is_relative_to(real_root):
+        return (
+            "liên kết tượng trưng trỏ ra ngoài thư mục; hãy chép tệp thật vào đây thay cho liên kết"
+        )
+    return None
 
 
 def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
@@ -49,17 +65,18 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
             if name.startswith("."):
                 continue
             path = Path(folder, name)
-            rel = path.relative_to(root).as_posix()
+            # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
+            rel = unicodedata.normalize("NFC", path.relative_to(root).as_posix())
             display = f"{label}/{rel}"
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                problems.append(
-                    error(
-                        display,
-                        1,
-                        "liên kết tượng trưng trỏ ra ngoài thư mục; "
-                        "hãy chép tệp thật vào đây thay cho liên kết",
-                    )
-                )
+            if "\\" in rel:  # a folder separator on Windows servers and upload tools
+                problems.append(error(display, 1, "tên tệp không được chứa dấu '\\'; đổi tên tệp"))
+                continue
+            link_problem = _link_problem(path, real_root)
+            if link_problem:
+                problems.append(error(display, 1, link_problem))
+                continue
+            if not path.is_file():  # a pipe or a device: reading it could block forever
+                problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
                 continue
             try:
                 sources.append(Source(path, rel, display, path.read_bytes()))

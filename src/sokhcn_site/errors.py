@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -32,3 +33,11 @@ def warning(path: str, line: int, message: str) -> Diagnostic:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
+
+
+def line_in(data: bytes, needle: str) -> int:
+    """The 1-based line of the first `needle` in a file's bytes, or 1 when it is not there."""
+    # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the line count.
+    text = unicodedata.normalize("NFC", data.decode("utf-8", "replace"))
+    position = text.find(needle) if needle else -1
+    return text.count("\n", 0, position) + 1 if position >= 0 else 1

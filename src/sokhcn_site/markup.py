@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -16,6 +17,9 @@ import nh3
 # Internal links to other articles' .md files are resolved once the whole site is known;
 # until then they carry this root-relative marker, which the sanitiser leaves alone.
 MD_LINK_MARKER = "/__sokhcn_md__/"
+# Ids in bodies get this prefix so an editor's id (or a footnote's) never clashes with the
+# page's own, such as the skip link's #noi-dung; fragments that point into bodies get it too.
+BODY_ID_PREFIX = "nd-"
 
 _TAGS = frozenset(
     (
@@ -57,7 +61,13 @@ def _markdown() -> markdown.Markdown:
 def render_markdown(text: str) -> str:
     converter = _markdown()
     converter.reset()
-    return converter.convert(text)
+    try:
+        return converter.convert(text)
+    except BaseException:
+        # Interrupted halfway (RecursionError on deep nesting), a converter keeps state
+        # that makes every later conversion return its input unchanged: start afresh.
+        _markdown.cache_clear()
+        raise
 
 
 def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]:
@@ -72,6 +82,7 @@ def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]
         url_schemes={"http", "https", "mailto", "tel"},
         filter_style_properties={"text-align"},
         link_rel="noopener",
+        id_prefix=BODY_ID_PREFIX,
     )
     return cleaned, tuple(escapes)
 
@@ -98,8 +109,10 @@ def _is_video_host(url: str, hosts: tuple[str, ...]) -> bool:
 def _resolve_url(url: str, context: BodyContext, escapes: list[str]) -> str:
     """Make a body URL work under the site's base path."""
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path:
-        return url  # absolute, protocol-relative, or a fragment/query on this page
+    if parts.scheme or parts.netloc:
+        return url  # absolute or protocol-relative
+    if not parts.path:
+        return _into_body(url)  # a fragment or query on this page
     suffix = url[len(parts.path) :]
     if parts.path.startswith("/"):
         return context.base_path.rstrip("/") + url
@@ -109,8 +122,13 @@ def _resolve_url(url: str, context: BodyContext, escapes: list[str]) -> str:
         escapes.append(url)
         return url
     if target.endswith(".md"):
-        return MD_LINK_MARKER + target + suffix
+        return MD_LINK_MARKER + target + _into_body(suffix)
     return context.base_path + quote(target) + suffix
+
+
+def _into_body(url: str) -> str:
+    head, mark, fragment = url.partition("#")
+    return f"{head}#{BODY_ID_PREFIX}{fragment}" if mark and fragment else url
 
 
 def first_paragraph(fragment: str) -> str:
@@ -119,3 +137,35 @@ def first_paragraph(fragment: str) -> str:
     if match is None:
         return ""
     return " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A URL in a body: an <a href>, <img src> or <iframe src> ("" if it was dropped)."""
+
+    tag: str
+    url: str
+    alt: str | None = None  # an <img>'s alt text, None when it has none
+
+
+class _ReferenceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Reference] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "iframe" and not values.get("src"):
+            self.found.append(Reference(tag, ""))  # the sanitiser dropped a foreign source
+        for name in ("href", "src"):
+            url = values.get(name)
+            if url is not None:
+                self.found.append(Reference(tag, url, values.get("alt") if tag == "img" else None))
+
+
+def references(fragment: str) -> tuple[Reference, ...]:
+    """Every link, image and embed of a sanitised body, in document order."""
+    parser = _ReferenceParser()
+    parser.feed(fragment)
+    parser.close()
+    return tuple(parser.found)

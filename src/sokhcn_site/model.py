@@ -65,6 +65,8 @@ class SiteConfig:
     default_image: str = "static/img/chia-se.png"
     logo: str = "static/img/logo.png"
     defaults: Defaults = Defaults()
+    # Longer `summary:` fields get a warning: feed readers cut them off around here.
+    summary_limit: int = 300
 
     @property
     def tz(self) -> ZoneInfo:

@@ -8,13 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from slugify import slugify
 
 from .dates import DateProblem, parse_date
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, error, line_in, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
-from .markup import BodyContext, first_paragraph, render_markdown, sanitise
+from .markup import BodyContext, first_paragraph, references, render_markdown, sanitise
 from .model import Article, Page, SiteConfig, Source
 
 ARTICLE_KEYS = (
@@ -142,7 +143,15 @@ def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
 def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, list[Diagnostic]]:
     body = unicodedata.normalize("NFC", front.body)
     context = BodyContext(source.rel, config.base_path, config.video_hosts)
-    html, escapes = sanitise(render_markdown(body), context)
+    try:
+        rendered = render_markdown(body)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        return "", [error(
+            source.display, front.body_line,
+            "nội dung lồng nhau quá sâu (danh sách hoặc trích dẫn trong nhau hàng nghìn cấp); "
+            "hãy sửa lại phần nội dung",
+        )]  # fmt: skip
+    html, escapes = sanitise(rendered, context)
     problems = [
         error(
             source.display,
@@ -152,7 +161,44 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
         )
         for url in escapes
     ]
+    problems += _mixed_normalisation(source)
+    if not html.strip():
+        problems.append(warning(
+            source.display, front.body_line - 1,
+            "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
+        ))  # fmt: skip
+    for ref in references(html):
+        if ref.tag == "iframe" and not ref.url:
+            problems.append(warning(
+                source.display, line_in(source.data, "<iframe"),
+                "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
+                "'video_hosts' của site.yaml",
+            ))  # fmt: skip
+        if ref.tag == "img" and not (ref.alt or "").strip():
+            name = unquote(ref.url.rsplit("/", 1)[-1])
+            problems.append(warning(
+                source.display, line_in(source.data, name),
+                f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
+                "khiếm thị và máy tìm kiếm hiểu ảnh",
+            ))  # fmt: skip
     return html, problems
+
+
+def _mixed_normalisation(source: Source) -> list[Diagnostic]:
+    """Composed (NFC) and decomposed (NFD) letters in one file: text pasted from two tools."""
+    text = decode(source.data)
+    composed = unicodedata.normalize("NFD", text) != text
+    decomposed = unicodedata.normalize("NFC", text) != text
+    if not (composed and decomposed):
+        return []
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines, 1) if unicodedata.normalize("NFC", x) != x)
+    return [warning(
+        source.display, line,
+        "tệp trộn chữ Việt dựng sẵn (NFC) và tổ hợp (NFD), thường do dán từ công cụ khác; "
+        "trang web chuyển hết về NFC, nhưng tìm kiếm trong tệp có thể trượt: lưu lại tệp "
+        "với chuẩn NFC",
+    )]  # fmt: skip
 
 
 def file_slug(rel: str) -> str:
@@ -192,6 +238,12 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     updated = fields.date("updated", config)
     draft = fields.flag("draft")
     tags = fields.tags()
+    if len(values["summary"]) > config.summary_limit:
+        fields.problems.append(warning(
+            source.display, fields.line("summary"),
+            f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin chỉ hiện khoảng "
+            f"{config.summary_limit} ký tự (summary_limit trong site.yaml); hãy rút gọn",
+        ))  # fmt: skip
     html, body_problems = _body(source, front, config)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):

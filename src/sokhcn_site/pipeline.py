@@ -17,10 +17,11 @@ from .feeds import build_feeds
 from .model import Article, Output, Page, Site, SiteConfig, Source
 from .parse import parse_article, parse_page
 from .partners import fetch_partners
+from .references import check_references
 from .render import plan, render_page
 from .sitemap import build_sitemap
 from .templates import make_environment
-from .write import WriteStats, write_site
+from .write import WriteStats, safe_relative, write_failure, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +71,9 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
 
 def _parse_all(
     inputs: Inputs, config: SiteConfig, progress: Progress
-) -> tuple[list[tuple[Source, Article]], list[Page], list[Diagnostic]]:
+) -> tuple[list[tuple[Source, Article]], list[tuple[Source, Page]], list[Diagnostic]]:
     articles: list[tuple[Source, Article]] = []
-    pages: list[Page] = []
+    pages: list[tuple[Source, Page]] = []
     problems = list(inputs.diagnostics)
     total = len(inputs.articles) + len(inputs.pages)
     for done, (source, category) in enumerate(inputs.articles, 1):
@@ -85,7 +86,7 @@ def _parse_all(
         parsed = parse_page(source, config)
         problems.extend(parsed.diagnostics)
         if isinstance(parsed.item, Page):
-            pages.append(parsed.item)
+            pages.append((source, parsed.item))
         progress("parse", done, total)
     return articles, pages, problems
 
@@ -120,6 +121,42 @@ def _collisions(outputs: list[Output]) -> list[Diagnostic]:
             sorted(counts.items()) if n > 1]  # fmt: skip
 
 
+def _escapes(outputs: list[Output]) -> list[Diagnostic]:
+    """The last guard: whatever slipped past the steps before must not reach write."""
+    problems = []
+    for output in outputs:
+        try:
+            safe_relative(output.path)
+        except ValueError as exc:
+            problems.append(error(output.path, 1, str(exc)))
+    return problems
+
+
+def _references(
+    site: Site, outputs: list[Output], parsed: list[tuple[Source, Article | Page]]
+) -> list[Diagnostic]:
+    shown = {item.source for item in (*site.articles, *site.pages)}
+    unpublished = {item.path for _, item in parsed if item.source not in shown}
+    sources = {source.display: source for source, _ in parsed}
+    return check_references(site, outputs, sources, unpublished)
+
+
+def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
+    """The output folder is replaced whole: it must not hold, or sit inside, an input."""
+    output = options.output.resolve()
+    named = (("--content", options.content), ("--templates", options.templates),
+             ("--static", options.static), ("--config", options.config),
+             ("--cache-dir", options.cache_dir))  # fmt: skip
+    return [
+        error(str(options.output), 1,
+              f"--output must be a folder of its own: it overlaps {flag} {path}")
+        for flag, path in named
+        if output == path.resolve()
+        or path.resolve().is_relative_to(output)
+        or output.is_relative_to(path.resolve())
+    ]  # fmt: skip
+
+
 def build(
     options: BuildOptions,
     *,
@@ -130,28 +167,32 @@ def build(
     """Load, check and render the site; replace the output folder only if all went well."""
     progress = progress or _no_progress
     config, problems = load_config(options.config, options.base_url)
-    problems += _folders(options)
+    problems += _folders(options) + (_output_overlaps(options) if write else [])
     if config is None or has_errors(problems):
         return BuildReport(tuple(problems), config_failed=True)
     inputs = discover(options.content, options.static)
     parsed, pages, problems = _parse_all(inputs, config, progress)
     site, site_problems = collect(config, parsed, pages, now=now, include_drafts=options.drafts)
     problems += site_problems
-    if has_errors(problems):
-        return BuildReport(tuple(sorted(problems)), site=site)
-    if write:  # partner feeds matter only to a site that is published
+    if write and not has_errors(problems):  # partner feeds matter only to a published site
         partners, partner_problems = fetch_partners(
             config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
             timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline,
         )  # fmt: skip
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
+    # Render even after content errors: one run reports every problem, templates' too.
     badges = preview_badges(site, now) if options.preview else {}
     outputs, render_problems = _render_all(site, options.templates, badges, progress)
     problems += render_problems
     outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
-    problems += _collisions(outputs)
+    problems += _collisions(outputs) + _escapes(outputs)
+    problems += _references(site, outputs, [*parsed, *pages])
     if has_errors(problems) or not write:
         return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs))
-    stats = write_site(outputs, options.output)
+    try:
+        stats = write_site(outputs, options.output)
+    except OSError as exc:
+        problems.append(write_failure(options.output, exc))
+        return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs))
     return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs), written=stats)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .errors import Diagnostic, error
 from .model import Output
 
 _RENAME_EXCHANGE = 2
@@ -71,30 +73,64 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap_in(stage: Path, target: Path) -> None:
+    """Put `stage` at `target`; afterwards `stage` holds the previous site, if any."""
     if not target.exists():
         stage.rename(target)
         return
     if _exchange(stage, target):
-        shutil.rmtree(stage)  # now holds the previous site
         return
-    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    # Without renameat2 there is a moment with no site at `target`; undo on failure.
+    retired = stage.with_name(stage.name + ".old")
     target.rename(retired)
-    stage.rename(target)
-    shutil.rmtree(retired)
+    try:
+        stage.rename(target)
+    except BaseException:
+        retired.rename(target)
+        raise
+    retired.rename(stage)
+
+
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.new-"
+
+
+def _remove_stale(target: Path) -> None:
+    """Drop staging folders a killed build left behind (SIGKILL allows no cleanup)."""
+    prefix = _staging_prefix(target)
+    for path in target.parent.iterdir():
+        if path.name.startswith(prefix) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def write_site(outputs: Sequence[Output], target: Path) -> WriteStats:
-    """Build the new site in a sibling folder, then swap it in; on any failure, drop it."""
-    target = target.absolute()
+    """Build the new site in a sibling folder, then swap it in; on any failure, drop it.
+
+    Two builds into the same output folder at the same time are not supported: each
+    removes the other's staging folder as stale.
+    """
+    # A linked output (public -> /var/www/site) stays a link: the swap happens at its target.
+    target = target.resolve() if target.is_symlink() else target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not target.is_dir():
-        raise NotADirectoryError(f"{target} exists and is not a folder")
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
+    _remove_stale(target)
+    stage = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
     try:
         stage.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
         stats = _stage(outputs, stage, target)
         _swap_in(stage, target)
-    except BaseException:
+    finally:
+        # The new site failed, or `stage` now holds the old one: either way it goes.
         shutil.rmtree(stage, ignore_errors=True)
-        raise
     return stats
+
+
+def write_failure(target: Path, exc: OSError) -> Diagnostic:
+    """What an editor is told when the disk, not the content, stopped the build."""
+    reason = "ổ đĩa đã đầy" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    where = exc.filename or target
+    return error(
+        str(target), 1,
+        f"không ghi được trang web ({reason}: {where}); trang web cũ được giữ nguyên, "
+        "hãy giải phóng chỗ trống hoặc sửa quyền ghi rồi xuất bản lại",
+    )  # fmt: skip

@@ -1,0 +1,66 @@
+"""Check that every link and image in a body points at a file of the built site."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from urllib.parse import unquote, urlsplit
+
+from .errors import Diagnostic, error, line_in
+from .markup import MD_LINK_MARKER, references
+from .model import Output, Site, Source
+
+
+def output_file(path: str, outputs: set[str]) -> str | None:
+    """The output file a site-relative URL path is served from, or None if there is none."""
+    rel = unicodedata.normalize("NFC", unquote(path))
+    candidates = (rel + "index.html",) if rel == "" or rel.endswith("/") else (
+        rel, rel + "/index.html"  # a web server redirects /gioi-thieu to /gioi-thieu/
+    )  # fmt: skip
+    return next((c for c in candidates if c in outputs), None)
+
+
+def check_references(
+    site: Site,
+    outputs: Iterable[Output],
+    sources: Mapping[str, Source],
+    unpublished: set[str],
+) -> list[Diagnostic]:
+    """Dangling images, attachments and site links in bodies, and dangling `image:` fields.
+
+    `sources` maps display paths to files (for line numbers); `unpublished` holds the
+    paths of articles that exist but are not published, already warned about by collect.
+    """
+    written = {o.path for o in outputs}
+    base = site.config.base_path
+    problems = [
+        error(
+            article.source, line_in(sources[article.source].data, "image:"),
+            f"ảnh chia sẻ 'image: {article.image}' không có trong trang web; đặt ảnh cạnh bài "
+            "viết và ghi đường dẫn tính từ thư mục của bài, hoặc ghi địa chỉ https://...",
+        )
+        for article in site.articles
+        if article.image and "://" not in article.image
+        and output_file(article.image, written) is None and article.source in sources
+    ]  # fmt: skip
+    for item in (*site.articles, *site.pages):
+        for ref in references(item.html):
+            parts = urlsplit(ref.url)
+            path = parts.path
+            if (parts.scheme or parts.netloc or not path.startswith(base)
+                    or path.startswith(MD_LINK_MARKER)):  # fmt: skip
+                continue  # external, this page, or already reported by parse or collect
+            rel = path[len(base) :]
+            if output_file(rel, written) is not None or rel in unpublished:
+                continue
+            source = sources.get(item.source)
+            name = unquote(rel.rstrip("/").rsplit("/", 1)[-1])
+            line = line_in(source.data, name) if source else 1
+            what = "ảnh" if ref.tag == "img" else "liên kết"
+            problems.append(error(
+                item.source, line,
+                f"{what} '{unquote(ref.url)}' trỏ tới tệp không có trong trang web; kiểm tra "
+                "tên tệp (chữ hoa, chữ thường, dấu) và đường dẫn: tệp đặt cạnh bài viết thì "
+                "viết đường dẫn tính từ thư mục của bài, tệp trong static/ thì viết /static/...",
+            ))  # fmt: skip
+    return problems

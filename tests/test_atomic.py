@@ -1,0 +1,163 @@
+"""A build that fails for any reason leaves the published site as it was, and no debris."""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import article
+
+CAT = "tin"
+
+# Runs the CLI with a staging step that stalls after a few files, so a test can kill it there.
+_SLOW_BUILD = """
+import sys, time
+from pathlib import Path
+from sokhcn_site.cli import main
+
+marker, real, written = Path(sys.argv[1]), Path.write_bytes, []
+
+def slow(self, data):
+    written.append(self)
+    if len(written) == 5:
+        marker.write_text("staging")
+        time.sleep(120)
+    return real(self, data)
+
+Path.write_bytes = slow
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.fixture
+def published(make_site):
+    """A site that built once, with content changed since, so the next build writes."""
+    site = make_site({f"content/{CAT}/2020-01-0{d}-a{d}.md": article(f"A{d}") for d in range(1, 6)})
+    assert site.build().code == 0
+    site.write(f"content/{CAT}/2020-01-09-moi.md", article("Tin mới", "2020-01-09"))
+    return site
+
+
+def _fail_after(count: int, exc: BaseException):
+    real, calls = Path.write_bytes, []
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) > count:
+            raise exc
+        return real(self, data)
+
+    return write_bytes
+
+
+def test_a_crash_halfway_through_writing_keeps_the_old_site(published, monkeypatch):
+    before = published.snapshot()
+    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, RuntimeError("crash")))
+    with pytest.raises(RuntimeError, match="crash"):
+        published.build()
+    assert published.snapshot() == before
+    assert published.staging_folders() == []
+
+
+def test_ctrl_c_while_writing_exits_130_and_keeps_the_old_site(published, monkeypatch):
+    before = published.snapshot()
+    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, KeyboardInterrupt()))
+    result = published.build()
+    assert result.code == 130
+    assert "Đã dừng; thư mục đầu ra được giữ nguyên." in result.err
+    assert published.snapshot() == before
+    assert published.staging_folders() == []
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(published, monkeypatch):
+    before = published.snapshot()
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "public/x/index.html")
+    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, full))
+    result = published.build()
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.err == (
+        f"{published.output}:1: error: không ghi được trang web (ổ đĩa đã đầy: "
+        "public/x/index.html); trang web cũ được giữ nguyên, hãy giải phóng chỗ trống hoặc "
+        "sửa quyền ghi rồi xuất bản lại\n"
+    )
+    assert "Không xuất bản: 1 lỗi" in result.out
+    assert published.snapshot() == before
+    assert published.staging_folders() == []
+
+
+def test_content_and_template_errors_keep_the_old_site(published):
+    before = published.snapshot()
+    published.write(f"content/{CAT}/hong.md", "---\ntitle: [\n---\n")
+    assert published.build().code == 1
+    (published.root / f"content/{CAT}/hong.md").unlink()
+    (published.root / "templates/listing.html").write_text("{{ listing.nope }}")
+    assert published.build().code == 1
+    assert published.snapshot() == before
+    assert published.staging_folders() == []
+
+
+def _killed_while_staging(site, sig: int) -> subprocess.Popen:
+    marker = site.root / "staging.marker"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_BUILD, str(marker), *site.argv("build")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    return process
+
+
+def test_sigint_during_staging_exits_130_and_cleans_up(published):
+    before = published.snapshot()
+    process = _killed_while_staging(published, signal.SIGINT)
+    assert process.returncode == 130, process.stderr.read()
+    assert published.snapshot() == before
+    assert published.staging_folders() == []
+
+
+def test_after_sigkill_the_old_site_stays_and_the_next_build_removes_the_debris(published):
+    before = published.snapshot()
+    process = _killed_while_staging(published, signal.SIGKILL)
+    assert process.returncode == -signal.SIGKILL
+    assert published.snapshot() == before
+    [stale] = published.staging_folders()
+    assert stale.startswith(".public.new-")
+    other = published.root / ".other.new-keep"  # not ours: a different output folder's
+    other.mkdir()
+    assert published.build().code == 0
+    assert published.staging_folders() == []
+    assert other.is_dir()
+    assert published.html(f"{CAT}/moi/index.html").findtext(".//h1") == "Tin mới"
+
+
+def test_the_output_folder_may_not_overlap_an_input(published):
+    content = published.root / "content"
+    files = sorted(content.rglob("*"))
+    cache = ["--cache-dir", str(published.output / ".cache")]
+    for args in (["--output", str(content)], ["--output", str(content / "public")],
+                 ["--output", str(published.root)], ["--output", str(published.root / "templates")],
+                 cache):  # fmt: skip
+        result = published.build(*args)
+        assert result.code == 2, args
+        assert "--output must be a folder of its own" in result.err
+    assert sorted(content.rglob("*")) == files
+
+
+def test_a_linked_output_folder_stays_a_link_and_gets_the_new_site(published, tmp_path):
+    webroot = tmp_path / "www" / "sokhcn"
+    webroot.parent.mkdir()
+    published.output.rename(webroot)
+    published.output.symlink_to(webroot)
+    assert published.build().code == 0
+    assert published.output.is_symlink() and published.output.resolve() == webroot
+    assert (webroot / CAT / "moi/index.html").is_file()
+    assert published.staging_folders() == []
+    assert [p.name for p in webroot.parent.iterdir()] == ["sokhcn"]

@@ -1,0 +1,146 @@
+"""`sokhcn-site check`: every problem a build would meet, one per line, nothing written."""
+
+import unicodedata
+
+from conftest import ROOT, article
+
+from sokhcn_site.cli import main
+
+
+def _corpus(make_site):
+    site = make_site(
+        {"content/tin/2020-01-01-a.md": article("A", body=(
+             "Xem [B](../thong-bao/2019-10-17-khong-co.md).\n\n![Hội nghị](anh/khong-co.jpg)\n\n"
+             "[Tải kế hoạch](tai-lieu/ke-hoach.pdf)\n\n![Logo](/static/img/khong-co.png)")),
+         "content/tin/2020-01-02-b.md": article("B", body="![](anh/co.jpg)", summary="x" * 41),
+         "content/tin/anh/co.jpg": b"jpg",
+         "content/tin/2020-01-03-c.md": "---\ntitle: C\ndate: 2020-01-03\ntitel: C\n---\n",
+         "content/tin/2020-01-04-d.md": article(
+             "D", body="Thanh Hóa và " + unicodedata.normalize("NFD", "Thanh Hóa")),
+         "content/tin-tuc/2020-01-05-e.md": article("E"),
+         "content/tin/2019-02-30-f.md": article("F", "2019-02-30")},
+        {"categories": {"tin": "Tin", "thong-bao": "Thông báo"}, "summary_limit": 40},
+    )  # fmt: skip
+    return site
+
+
+EXPECTED = [
+    ("tin-tuc/2020-01-05-e.md", 1, "error", "chuyên mục 'tin-tuc' chưa được khai báo trong "
+     "'categories' của site.yaml; có phải ý bạn là 'tin'?"),
+    ("tin/2019-02-30-f.md", 3, "error", "ngày '2019-02-30' không có trên lịch"),
+    ("tin/2020-01-01-a.md", 5, "error",
+     "liên kết tới 'thong-bao/2019-10-17-khong-co.md' nhưng không có bài viết đó"),
+    ("tin/2020-01-01-a.md", 7, "error", "ảnh '/tin/anh/khong-co.jpg' trỏ tới tệp không có"),
+    ("tin/2020-01-01-a.md", 9, "error",
+     "liên kết '/tin/tai-lieu/ke-hoach.pdf' trỏ tới tệp không có"),
+    ("tin/2020-01-01-a.md", 11, "error", "ảnh '/static/img/khong-co.png' trỏ tới tệp không có"),
+    ("tin/2020-01-02-b.md", 4, "warning", "tóm tắt dài 41 ký tự, trình đọc tin chỉ hiện khoảng "
+     "40 ký tự"),
+    ("tin/2020-01-02-b.md", 6, "warning", "ảnh 'co.jpg' không có mô tả"),
+    ("tin/2020-01-03-c.md", 4, "warning",
+     "khóa 'titel' không được dùng; có phải ý bạn là 'title'?"),
+    ("tin/2020-01-03-c.md", 5, "warning", "phần nội dung trống"),
+    ("tin/2020-01-04-d.md", 5, "warning", "tệp trộn chữ Việt dựng sẵn (NFC) và tổ hợp (NFD)"),
+]  # fmt: skip
+
+
+def test_check_lists_every_problem_in_order_and_writes_nothing(make_site):
+    site = _corpus(make_site)
+    result = site.check()
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == len(EXPECTED), lines
+    prefix = f"{site.root}/content/"
+    for line, (path, number, severity, words) in zip(lines, EXPECTED, strict=True):
+        assert line.startswith(f"{prefix}{path}:{number}: {severity}: {words}"), line
+    assert result.out.strip() == "Kiểm tra xong: 6 lỗi, 5 cảnh báo."
+    assert sorted(p.name for p in site.root.iterdir()) == [
+        "content", "site.yaml", "static", "templates"
+    ]  # fmt: skip
+
+
+def test_build_reports_the_same_problems_the_same_way(make_site):
+    site = _corpus(make_site)
+    checked, built = site.check(), site.build()
+    assert built.code == 1
+    assert built.err == checked.err
+    assert not site.output.exists()
+
+
+def test_warnings_alone_pass_unless_strict(make_site):
+    site = make_site({"content/tin/a.md": "---\ntitle: A\ndate: 2020-01-01\nauthr: B\n---\nx\n"})
+    result = site.check()
+    assert result.code == 0
+    assert result.err.endswith("a.md:4: warning: khóa 'authr' không được dùng; "
+                               "có phải ý bạn là 'author'?\n")  # fmt: skip
+    strict = site.check("--strict")
+    assert strict.code == 1
+    assert strict.err.endswith("a.md:4: error: khóa 'authr' không được dùng; "
+                               "có phải ý bạn là 'author'?\n")  # fmt: skip
+    assert not site.output.exists()
+
+
+def test_a_clean_site_passes_strict(make_site):
+    site = make_site({"content/tin/a.md": article("A", body="![Ảnh đẹp](anh/a.jpg)"),
+                      "content/tin/anh/a.jpg": b"jpg"})  # fmt: skip
+    result = site.check("--strict")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_check_renders_so_template_errors_are_caught(make_site):
+    site = make_site({"content/tin/a.md": article("A")})
+    template = site.root / "templates/article.html"
+    template.write_text(template.read_text().replace("{{ article.title }}</h1>", "{{ x.y }}</h1>"))
+    result = site.check()
+    assert result.code == 1
+    lines = template.read_text().splitlines()
+    number = next(i for i, x in enumerate(lines, 1) if "{{ x.y }}" in x)
+    assert result.err == (
+        f"{template}:{number}: error: template error while rendering "
+        f"{site.root}/content/tin/a.md: 'x' is undefined\n"
+    )
+
+
+def test_template_errors_are_reported_along_with_content_errors(make_site):
+    site = make_site({"content/tin/a.md": article("A"), "content/tin/b.md": "---\ntitle: B\n---\n"})
+    (site.root / "templates/404.html").write_text("{% if %}")
+    result = site.build()
+    assert result.code == 1
+    assert "b.md:1: error: thiếu 'date'" in result.err
+    assert "404.html:1: error: template error" in result.err
+
+
+def test_configuration_errors_exit_2(make_site):
+    site = make_site({"content/tin/a.md": article("A")}, {"summary_limit": 0})
+    result = site.check()
+    assert result.code == 2
+    assert "'summary_limit' must be a whole number of at least 1" in result.err
+    assert site.check("--templates", str(site.root / "nope")).code == 2
+
+
+def test_links_to_drafts_warn_but_do_not_fail(make_site):
+    site = make_site({"content/tin/2020-01-01-a.md": article("A", body="[B](2020-01-02-b.md)"),
+                      "content/tin/2020-01-02-b.md": article("B", draft=True)})  # fmt: skip
+    result = site.check()
+    assert result.code == 0
+    assert "2020-01-01-a.md:5: warning: liên kết tới bài chưa đăng" in result.err
+
+
+def test_the_repository_content_is_clean(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_sharing_image_that_is_not_there_is_an_error(make_site):
+    site = make_site({
+        "content/tin/a.md": article("A", image="anh/co.jpg"), "content/tin/anh/co.jpg": b"jpg",
+        "content/tin/b.md": article("B", author="X", image="anh/khong-co.jpg"),
+        "content/tin/c.md": article("C", image="../../ngoai.jpg"),
+        "content/tin/d.md": article("D", image="https://example.org/anh.jpg"),
+    })  # fmt: skip
+    result = site.check()
+    assert result.code == 1
+    lines = [line.removeprefix(f"{site.root}/content/tin/") for line in result.err.splitlines()]
+    assert [line.split(": error: ")[0] for line in lines] == ["b.md:5", "c.md:4"]
+    assert "ảnh chia sẻ 'image: tin/anh/khong-co.jpg' không có trong trang web" in lines[0]
