@@ -90,6 +90,13 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(published, monkeypa
     assert published.staging_folders() == []
 
 
+def test_a_bare_disk_full_error_is_named_too(published, monkeypatch):
+    monkeypatch.setattr(Path, "write_bytes", _fail_after(0, OSError(errno.ENOSPC)))
+    result = published.build()
+    assert result.code == 1
+    assert f"{published.output}:1: error: không ghi được trang web (ổ đĩa đã đầy: " in result.err
+
+
 def test_content_and_template_errors_keep_the_old_site(published):
     before = published.snapshot()
     published.write(f"content/{CAT}/hong.md", "---\ntitle: [\n---\n")

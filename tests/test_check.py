@@ -144,3 +144,14 @@ def test_a_sharing_image_that_is_not_there_is_an_error(make_site):
     lines = [line.removeprefix(f"{site.root}/content/tin/") for line in result.err.splitlines()]
     assert [line.split(": error: ")[0] for line in lines] == ["b.md:5", "c.md:4"]
     assert "ảnh chia sẻ 'image: tin/anh/khong-co.jpg' không có trong trang web" in lines[0]
+
+
+def test_ctrl_c_stops_check_with_130(make_site, monkeypatch):
+    site = make_site({"content/tin/a.md": article("A")})
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sokhcn_site.cli.build", interrupted)
+    result = site.check()
+    assert (result.code, result.err) == (130, "Đã dừng kiểm tra.\n")

@@ -228,7 +228,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """The build's own checks (render included), without writing; --strict fails on warnings."""
-    report = build(_options(args), now=datetime.now().astimezone(), write=False)
+    try:
+        report = build(_options(args), now=datetime.now().astimezone(), write=False)
+    except KeyboardInterrupt:
+        print("Đã dừng kiểm tra.", file=sys.stderr)
+        return 130
     diagnostics = [replace(d, severity="error") if args.strict else d for d in report.diagnostics]
     _print_diagnostics(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)

@@ -127,7 +127,10 @@ def write_site(outputs: Sequence[Output], target: Path) -> WriteStats:
 
 def write_failure(target: Path, exc: OSError) -> Diagnostic:
     """What an editor is told when the disk, not the content, stopped the build."""
-    reason = "ổ đĩa đã đầy" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    # OSError(errno.ENOSPC) with no message leaves `errno` unset: the code is the first arg.
+    code = exc.errno if exc.errno is not None else next(iter(exc.args), None)
+    full = code in (errno.ENOSPC, errno.EDQUOT)
+    reason = "ổ đĩa đã đầy" if full else (exc.strerror or str(exc) or type(exc).__name__)
     where = exc.filename or target
     return error(
         str(target), 1,
