@@ -154,9 +154,10 @@ def test_pathological_nesting_is_an_error_and_other_files_still_render(make_site
     result = site.check()
     assert result.code == 1
     lines = [line.removeprefix(f"{site.root}/content/tin/") for line in result.err.splitlines()]
-    assert [line.split(" error: ")[0] for line in lines] == [
-        "a.md:5:", "c.md:2:", "d.md:3:", "e.md:3:", "f.md:5:"
-    ]  # fmt: skip
+    located = [line.split(" error: ")[0] for line in lines]
+    # PyYAML 6.0.4 stops at its nesting limit on the opening line; older ones at the end.
+    assert located[1] in ("c.md:2:", "c.md:4:")
+    assert located[:1] + located[2:] == ["a.md:5:", "d.md:3:", "e.md:3:", "f.md:5:"]
     assert "trỏ ra ngoài thư mục nội dung" in lines[4]  # the converter still works
     assert "lồng nhau quá sâu" in lines[0]
     assert "không có trên lịch" in lines[2] and "không có trên lịch" in lines[3]
