@@ -1,0 +1,621 @@
+/*
+ * Client of the static search index built by sokhcn_site/search.py.
+ *
+ * The pure part (folding, query parsing, ranking, excerpts and the engine
+ * that loads index files through an injected loader) runs in browsers and
+ * under Node, where it is exported for the tests. The page part wires it
+ * to <input id="q">, <p id="search-status"> and <ol id="results">.
+ */
+(function () {
+  'use strict';
+
+  // Keep in step with _TOKEN_RE in search.py: letters, digits, combining marks.
+  const TOKEN_RE = /[\p{L}\p{N}\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/gu;
+  const MARK_RE = /\p{M}/gu;
+  // The five Vietnamese tone marks after NFD (huyền, sắc, ngã, hỏi, nặng).
+  const TONE_RE = /[\u0300\u0301\u0303\u0309\u0323]/g;
+  const TONE_CHARS = '\u0300\u0301\u0303\u0309\u0323';
+  const VLQ = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const VLQ_VALUE = new Int8Array(128).fill(-1);
+  for (let i = 0; i < VLQ.length; i++) VLQ_VALUE[VLQ.charCodeAt(i)] = i;
+
+  // Eight words bound the shards a query can fetch (see search.py).
+  const MAX_TERMS = 8;
+  // Extra shard bytes a prefix search of the last word may cost; beyond this
+  // ("t", "th"...) the word is matched whole, to stay far inside 300 KB.
+  const PREFIX_BUDGET = 64 * 1024;
+  // Levels of a match, best first (see rank()).
+  const WHOLE_EXACT = 4;
+  const WHOLE_FOLDED = 3;
+  const PREFIX_EXACT = 2;
+  const PREFIX_FOLDED = 1;
+
+  /** Lower-case, strip all diacritics, đ -> d (as fold() in search.py). */
+  function fold(text) {
+    return text.toLowerCase().normalize('NFD').replace(MARK_RE, '').replace(/đ/g, 'd');
+  }
+
+  /** Diacritic-exact form of a lower-case word, tone marks moved last ("hoá" = "hóa"). */
+  function exactKey(token) {
+    const decomposed = token.normalize('NFD');
+    const tones = (decomposed.match(TONE_RE) || []).sort().join('');
+    return decomposed.replace(TONE_RE, '').normalize('NFC') + tones;
+  }
+
+  /** Lower-case NFC words of a text. */
+  function tokenize(text) {
+    return text.normalize('NFC').toLowerCase().match(TOKEN_RE) || [];
+  }
+
+  function splitKey(key) {
+    let end = key.length;
+    while (end > 0 && TONE_CHARS.includes(key[end - 1])) end--;
+    return [key.slice(0, end), key.slice(end)];
+  }
+
+  /**
+   * Query terms: {fold, key, plain, prefix}. plain: typed without diacritics,
+   * so no form is preferred. prefix: the last word, possibly still being typed.
+   */
+  function parseQuery(query) {
+    const words = tokenize(query);
+    const typing = words.length > 0 && /[\p{L}\p{N}\p{M}]$/u.test(query.normalize('NFC'));
+    const terms = [];
+    const seen = new Set();
+    words.forEach((word, i) => {
+      const folded = fold(word);
+      if (!folded) return;
+      const key = exactKey(word);
+      const id = folded + ' ' + key;
+      if (seen.has(id)) return;
+      seen.add(id);
+      terms.push({ fold: folded, key, plain: folded === word, prefix: typing && i === words.length - 1 });
+    });
+    return terms.slice(0, MAX_TERMS);
+  }
+
+  /** Index of the shard whose range holds `term` (firsts sorted, UTF-16 order). */
+  function shardFor(firsts, term) {
+    let lo = 0;
+    let hi = firsts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= term) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Shards to load for one term; demotes a prefix term whose range is too big. */
+  function planTerm(meta, term) {
+    const firsts = meta.shards.map((s) => s[0]);
+    const first = shardFor(firsts, term.fold);
+    if (!term.prefix) return [first];
+    let last = first;
+    let extra = 0;
+    while (last + 1 < firsts.length && firsts[last + 1].startsWith(term.fold)) {
+      last++;
+      extra += meta.shards[last][1];
+    }
+    if (extra > PREFIX_BUDGET) {
+      term.prefix = false;
+      return [first];
+    }
+    const range = [];
+    for (let i = first; i <= last; i++) range.push(i);
+    return range;
+  }
+
+  /** The level of one stored form for a query term (0: no match). */
+  function levelOf(term, folded, key) {
+    const whole = folded === term.fold;
+    if (!whole && !(term.prefix && folded.startsWith(term.fold))) return 0;
+    let exact = term.plain || key === term.key;
+    if (!exact && !whole) {
+      const [base, tones] = splitKey(key);
+      const [qBase, qTones] = splitKey(term.key);
+      exact = base.startsWith(qBase) && tones === qTones;
+    }
+    if (whole) return exact ? WHOLE_EXACT : WHOLE_FOLDED;
+    return exact ? PREFIX_EXACT : PREFIX_FOLDED;
+  }
+
+  /** [[level, postings], ...] of a term in the loaded shards. */
+  function collect(term, shards) {
+    const found = [];
+    for (const shard of shards) {
+      const candidates = term.prefix ? Object.keys(shard) : [term.fold];
+      for (const folded of candidates) {
+        const forms = shard[folded];
+        if (!forms || !folded.startsWith(term.fold)) continue;
+        for (const key of Object.keys(forms)) {
+          const level = levelOf(term, folded, key);
+          if (level) found.push([level, forms[key]]);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Decode a VLQ postings string into best codes (level*2 + in title) per document. */
+  function applyPostings(codes, level, postings) {
+    let doc = -1;
+    let value = 0;
+    let shift = 0;
+    for (let i = 0; i < postings.length; i++) {
+      const digit = VLQ_VALUE[postings.charCodeAt(i)];
+      value |= (digit & 31) << shift;
+      if (digit & 32) {
+        shift += 5;
+        continue;
+      }
+      doc += (value >> 1) + 1;
+      const code = level * 2 + (value & 1);
+      if (doc < codes.length && code > codes[doc]) codes[doc] = code;
+      value = 0;
+      shift = 0;
+    }
+  }
+
+  /**
+   * Ranked document ids: documents matching every term (AND), ordered by
+   * how many terms match whole and with their diacritics, then whole, then
+   * as an exact prefix, then in the title; then newer first (smaller id).
+   */
+  function rank(matches, n) {
+    if (!matches.length) return [];
+    const codes = matches.map((found) => {
+      const best = new Uint8Array(n);
+      for (const [level, postings] of found) applyPostings(best, level, postings);
+      return best;
+    });
+    const ids = [];
+    const scores = [];
+    for (let doc = 0; doc < n; doc++) {
+      let exact = 0, whole = 0, prefixExact = 0, title = 0;
+      let all = true;
+      for (let t = 0; t < codes.length; t++) {
+        const code = codes[t][doc];
+        if (!code) { all = false; break; }
+        const level = code >> 1;
+        if (level >= WHOLE_EXACT) exact++;
+        if (level >= WHOLE_FOLDED) whole++;
+        if (level >= PREFIX_EXACT) prefixExact++;
+        title += code & 1;
+      }
+      if (all) {
+        ids.push(doc);
+        scores.push(((exact * 16 + whole) * 16 + prefixExact) * 16 + title);
+      }
+    }
+    const order = ids.map((_, i) => i);
+    order.sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+    return order.map((i) => ids[i]);
+  }
+
+  /**
+   * A function word -> [term index, exact] (term index -1: no match) telling
+   * whether a word of a text matches a query term, whole or as the typed prefix.
+   */
+  function wordMatcher(terms) {
+    let matcher = matchers.get(terms);
+    if (!matcher) {
+      matcher = newMatcher(terms);
+      matchers.set(terms, matcher);
+    }
+    return matcher;
+  }
+
+  // One matcher per parsed query, shared by all its results' excerpts.
+  const matchers = new WeakMap();
+
+  function newMatcher(terms) {
+    const cache = new Map();
+    return (word) => {
+      let hit = cache.get(word);
+      if (hit === undefined) {
+        hit = NO_HIT;
+        const lower = word.toLowerCase();
+        const folded = foldLower(lower);
+        for (let t = 0; t < terms.length; t++) {
+          const term = terms[t];
+          // Cheap folded test first: most words of a text match nothing.
+          if (folded !== term.fold && !(term.prefix && folded.startsWith(term.fold))) continue;
+          const level = levelOf(term, folded, exactKey(lower.normalize('NFC')));
+          hit = [t, level === WHOLE_EXACT || level === PREFIX_EXACT];
+          break;
+        }
+        cache.set(word, hit);
+      }
+      return hit;
+    };
+  }
+
+  const NO_HIT = [-1, false];
+  const foldedChars = new Map();
+
+  /** fold() of an already lower-cased word, one cached character at a time. */
+  function foldLower(lower) {
+    let out = '';
+    for (const ch of lower) {
+      if (ch < '\u0080') {
+        out += ch;
+        continue;
+      }
+      let folded = foldedChars.get(ch);
+      if (folded === undefined) {
+        // Per character is the same as per word: NFD of a concatenation is
+        // the concatenation of NFDs up to the order of marks, all removed.
+        folded = ch.normalize('NFD').replace(MARK_RE, '').replace(/đ/g, 'd');
+        foldedChars.set(ch, folded);
+      }
+      out += folded;
+    }
+    return out;
+  }
+
+  /** Split text into [[text, marked], ...] with the matching words marked. */
+  function highlight(text, terms) {
+    return markSegments(text, 0, text.length, terms);
+  }
+
+  function markSegments(text, start, end, terms) {
+    const match = wordMatcher(terms);
+    const segments = [];
+    let at = start;
+    TOKEN_RE.lastIndex = start;
+    let m;
+    while ((m = TOKEN_RE.exec(text)) && m.index + m[0].length <= end) {
+      if (match(m[0])[0] < 0) continue;
+      if (m.index > at) segments.push([text.slice(at, m.index), false]);
+      segments.push([m[0], true]);
+      at = m.index + m[0].length;
+    }
+    if (at < end) segments.push([text.slice(at, end), false]);
+    return segments;
+  }
+
+  /** About `width` characters of `text` around the densest cluster of matches, marked. */
+  function excerpt(text, terms, width = 220) {
+    const match = wordMatcher(terms);
+    const hits = [];
+    TOKEN_RE.lastIndex = 0;
+    let m;
+    while ((m = TOKEN_RE.exec(text))) {
+      const [term, exact] = match(m[0]);
+      if (term >= 0) hits.push([m.index, term, exact]);
+    }
+    let start = 0;
+    if (hits.length) {
+      // The window with the most distinct terms, then the most matched with
+      // their diacritics; the earliest such window wins.
+      let best = -1;
+      for (let i = 0; i < hits.length; i++) {
+        const matched = new Set();
+        const exacts = new Set();
+        for (let j = i; j < hits.length && hits[j][0] < hits[i][0] + width * 0.7; j++) {
+          matched.add(hits[j][1]);
+          if (hits[j][2]) exacts.add(hits[j][1]);
+        }
+        const score = matched.size * 64 + exacts.size;
+        if (score > best) { best = score; start = hits[i][0]; }
+      }
+      start = Math.max(0, start - Math.floor(width / 4));
+    }
+    if (start > 0) {
+      const space = text.indexOf(' ', start);
+      start = space < 0 || space - start > 30 ? start : space + 1;
+    }
+    let end = Math.min(text.length, start + width);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start + width / 2) end = space;
+    }
+    const segments = markSegments(text, start, end, terms);
+    if (start > 0) segments.unshift(['…', false]);
+    if (end < text.length) segments.push(['…', false]);
+    return segments;
+  }
+
+  /**
+   * Search engine over an index reachable through load(path) -> Promise<object>,
+   * paths relative to tim-kiem/index/. Files are loaded once and kept.
+   */
+  function createEngine(load) {
+    const files = new Map();
+    let metaPromise = null;
+
+    function get(path) {
+      if (!files.has(path)) {
+        const promise = load(path);
+        promise.catch(() => files.delete(path));
+        files.set(path, promise);
+      }
+      return files.get(path);
+    }
+
+    function meta() {
+      if (!metaPromise) {
+        metaPromise = load('meta.json', true);
+        metaPromise.catch(() => { metaPromise = null; });
+      }
+      return metaPromise;
+    }
+
+    async function search(query) {
+      const info = await meta();
+      const terms = parseQuery(query);
+      if (!terms.length) return { terms, ids: [], n: info.n };
+      const plans = terms.map((term) => planTerm(info, term));
+      const needed = [...new Set(plans.flat())];
+      const loaded = await Promise.all(needed.map((i) => get(`t-${i}.json?v=${info.v}`)));
+      const byIndex = new Map(needed.map((i, j) => [i, loaded[j]]));
+      const started = now();
+      const matches = terms.map((term, t) => collect(term, plans[t].map((i) => byIndex.get(i))));
+      const ids = rank(matches, info.n);
+      return { terms, ids, n: info.n, rankMs: now() - started };
+    }
+
+    /** Records {url, title, date, category, text} of the given ids, in order. */
+    async function documents(ids) {
+      const info = await meta();
+      const chunks = await Promise.all(
+        ids.map((id) => get(`d/${Math.floor(id / info.k)}.json?v=${info.v}`)),
+      );
+      return ids.map((id, i) => {
+        const [url, title, date, category, text] = chunks[i][id % info.k];
+        return { id, url, title, date, category, text };
+      });
+    }
+
+    return { meta, search, documents };
+  }
+
+  function now() {
+    return typeof performance !== 'undefined' ? performance.now() : Date.now();
+  }
+
+  const api = {
+    fold, exactKey, tokenize, parseQuery, shardFor, planTerm, levelOf, collect,
+    rank, highlight, excerpt, createEngine, PREFIX_BUDGET,
+  };
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+
+  // ---------------------------------------------------------------- page ----
+
+  function startPage() {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', startPage, { once: true });
+      return;
+    }
+    const input = document.getElementById('q');
+    const list = document.getElementById('results');
+    const status = document.getElementById('search-status');
+    if (!input || !list || !status) return;
+    const page = new SearchPage(input, list, status);
+    page.start();
+  }
+
+  const PAGE_SIZE = 10;
+  const DEBOUNCE_MS = 150;
+  const TEXT = {
+    prompt: 'Nhập từ khóa để tìm bài viết.',
+    loading: 'Đang tải…',
+    none: (q) => `Không tìm thấy bài viết nào phù hợp với “${q}”.`,
+    found: (n, q) => `Tìm thấy ${n.toLocaleString('vi-VN')} bài viết phù hợp với “${q}”.`,
+    error: 'Không tải được dữ liệu tìm kiếm. Vui lòng thử lại sau.',
+    more: 'Xem thêm kết quả',
+  };
+
+  class SearchPage {
+    constructor(input, list, status) {
+      this.input = input;
+      this.list = list;
+      this.status = status;
+      let base = document.documentElement.dataset.base || '/';
+      if (!base.endsWith('/')) base += '/';
+      this.base = base;
+      this.indexUrl = new URL(base + 'tim-kiem/index/', location.href);
+      this.engine = createEngine((path, fresh) => this.load(path, fresh));
+      this.sequence = 0;
+      this.timer = 0;
+      this.bytes = 0;
+      this.requests = 0;
+      this.more = null;
+      window.__searchTimings = window.__searchTimings || [];
+    }
+
+    async load(path, fresh) {
+      // meta.json is revalidated so a new build is seen; the rest carry ?v=<build>.
+      const response = await fetch(new URL(path, this.indexUrl), fresh ? { cache: 'no-cache' } : {});
+      if (!response.ok) throw new Error(`${response.status} ${path}`);
+      const buffer = await response.arrayBuffer();
+      this.bytes += buffer.byteLength;
+      this.requests++;
+      return JSON.parse(new TextDecoder().decode(buffer));
+    }
+
+    start() {
+      const query = new URLSearchParams(location.search).get('q') || '';
+      this.input.value = query;
+      this.input.addEventListener('input', () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.run(this.input.value), DEBOUNCE_MS);
+      });
+      this.input.form?.addEventListener('submit', (event) => {
+        event.preventDefault();
+        clearTimeout(this.timer);
+        this.run(this.input.value);
+      });
+      // The shard table is small: fetch it as soon as the reader may type.
+      this.input.addEventListener('focus', () => this.engine.meta().catch(() => {}), { once: true });
+      this.run(query);
+    }
+
+    async run(raw) {
+      const sequence = ++this.sequence;
+      const query = raw.trim();
+      this.updateUrl(query);
+      const timing = { query, start: now(), bytesBefore: this.bytes, requestsBefore: this.requests };
+      if (!parseQuery(query).length) {
+        this.clear();
+        this.list.removeAttribute('aria-busy');
+        this.setStatus(TEXT.prompt);
+        return;
+      }
+      mark('search:start');
+      this.setStatus(TEXT.loading);
+      this.list.setAttribute('aria-busy', 'true');
+      try {
+        // Untrimmed: a trailing space means the last word is complete, not a prefix.
+        const result = await this.engine.search(raw);
+        timing.rankMs = result.rankMs;
+        if (sequence !== this.sequence) return;
+        const first = result.ids.slice(0, PAGE_SIZE);
+        const docs = await this.engine.documents(first);
+        if (sequence !== this.sequence) return;
+        const renderStart = now();
+        // Network and parsing time, without the ranking done in between.
+        timing.fetchMs = renderStart - timing.start - timing.rankMs;
+        mark('search:data');
+        this.render(result, docs, query);
+        mark('search:rendered');
+        this.record(timing, result, renderStart);
+      } catch (error) {
+        if (sequence !== this.sequence) return;
+        this.clear();
+        this.setStatus(TEXT.error);
+        console.error(error);
+      } finally {
+        if (sequence === this.sequence) this.list.removeAttribute('aria-busy');
+      }
+    }
+
+    record(timing, result, renderStart) {
+      const end = now();
+      Object.assign(timing, {
+        results: result.ids.length,
+        renderMs: end - renderStart,
+        // Work done after data arrived: ranking plus rendering, no network.
+        // bytes and requests count every file fetched while the query ran.
+        computeMs: timing.rankMs + (end - renderStart),
+        totalMs: end - timing.start,
+        bytes: this.bytes - timing.bytesBefore,
+        requests: this.requests - timing.requestsBefore,
+      });
+      delete timing.bytesBefore;
+      delete timing.requestsBefore;
+      window.__searchTimings.push(timing);
+      document.dispatchEvent(new CustomEvent('search:rendered', { detail: timing }));
+    }
+
+    updateUrl(query) {
+      const url = new URL(location.href);
+      if (query) url.searchParams.set('q', query);
+      else url.searchParams.delete('q');
+      if (url.href !== location.href) history.replaceState(history.state, '', url);
+    }
+
+    setStatus(text) {
+      if (this.status.textContent !== text) this.status.textContent = text;
+    }
+
+    clear() {
+      this.list.replaceChildren();
+      this.removeMore();
+    }
+
+    removeMore() {
+      if (this.more) this.more.remove();
+      this.more = null;
+    }
+
+    render(result, docs, query) {
+      this.clear();
+      if (!result.ids.length) {
+        this.setStatus(TEXT.none(query));
+        return;
+      }
+      this.setStatus(TEXT.found(result.ids.length, query));
+      this.append(docs, result.terms);
+      this.offerMore(result, query, PAGE_SIZE);
+    }
+
+    append(docs, terms) {
+      const fragment = document.createDocumentFragment();
+      for (const doc of docs) fragment.append(this.item(doc, terms));
+      this.list.append(fragment);
+    }
+
+    offerMore(result, query, shown) {
+      this.removeMore();
+      if (shown >= result.ids.length) return;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'search-more';
+      button.textContent = TEXT.more;
+      button.addEventListener('click', async () => {
+        const sequence = this.sequence;
+        button.disabled = true;
+        try {
+          const docs = await this.engine.documents(result.ids.slice(shown, shown + PAGE_SIZE));
+          if (sequence !== this.sequence) return;
+          this.append(docs, result.terms);
+          this.offerMore(result, query, shown + PAGE_SIZE);
+        } catch (error) {
+          button.disabled = false;
+          this.setStatus(TEXT.error);
+          console.error(error);
+        }
+      });
+      this.list.after(button);
+      this.more = button;
+    }
+
+    item(doc, terms) {
+      const li = document.createElement('li');
+      li.className = 'search-result';
+      const heading = document.createElement('h2');
+      heading.className = 'search-result-title';
+      const link = document.createElement('a');
+      link.href = /^(?:[a-z]+:|\/)/i.test(doc.url) ? doc.url : this.base + doc.url;
+      appendSegments(link, highlight(doc.title, terms));
+      heading.append(link);
+      const info = document.createElement('p');
+      info.className = 'search-result-meta';
+      const time = document.createElement('time');
+      const [day, month, year] = doc.date.split('/');
+      if (year) time.dateTime = `${year}-${month}-${day}`;
+      time.textContent = doc.date;
+      const category = document.createElement('span');
+      category.className = 'search-result-category';
+      category.textContent = doc.category;
+      info.append(time, ' · ', category);
+      const text = document.createElement('p');
+      text.className = 'search-result-excerpt';
+      appendSegments(text, excerpt(doc.text, terms));
+      li.append(heading, info, text);
+      return li;
+    }
+  }
+
+  /** A User Timing mark, for browser tests (skipped where unsupported). */
+  function mark(name) {
+    if (typeof performance !== 'undefined' && performance.mark) performance.mark(name);
+  }
+
+  function appendSegments(parent, segments) {
+    for (const [text, marked] of segments) {
+      if (!marked) {
+        parent.append(text);
+        continue;
+      }
+      const mark = document.createElement('mark');
+      mark.textContent = text;
+      parent.append(mark);
+    }
+  }
+
+  // Last, so that the constants and the class above are initialised.
+  if (typeof document !== 'undefined') startPage();
+})();

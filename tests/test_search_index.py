@@ -1,0 +1,515 @@
+"""The search index builder and, under Node, the ranking of static/js/search.js."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from sokhcn_site import search
+from sokhcn_site.search import SearchEntry, build_search_index, exact_key, fold, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCH_JS = ROOT / "static" / "js" / "search.js"
+KB = 1024
+BUDGET = 300 * KB
+RESULTS_SHOWN = 10  # PAGE_SIZE in search.js
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+# --------------------------------------------------------------- folding ----
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("khoa học", "khoa hoc"),
+        ("khoa hoc", "khoa hoc"),
+        ("Thanh Hóa", "thanh hoa"),
+        (nfd("Thanh Hóa"), "thanh hoa"),
+        ("Thanh Hoá", "thanh hoa"),
+        ("đo lường", "do luong"),
+        ("ĐO LƯỜNG", "do luong"),
+        ("Đắk Lắk", "dak lak"),
+        (nfd("Sở Khoa học và Công nghệ"), "so khoa hoc va cong nghe"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_exact_key_keeps_diacritics_but_not_tone_placement() -> None:
+    assert exact_key("hóa") == exact_key("hoá") == exact_key(nfd("hoá"))
+    assert exact_key("học") != exact_key("hoc")
+    assert exact_key("học") != exact_key("hóc")
+    assert exact_key("đo") != exact_key("do")
+
+
+def test_tokenize_normalises_and_keeps_words_whole() -> None:
+    assert tokenize(nfd("Sở KH&CN tỉnh Thanh Hóa, năm 2024.")) == [
+        "sở",
+        "kh",
+        "cn",
+        "tỉnh",
+        "thanh",
+        "hóa",
+        "năm",
+        "2024",
+    ]
+
+
+# ------------------------------------------------------------ the format ----
+
+
+def entry(n: int, title: str, text: str = "", day: int = 1) -> SearchEntry:
+    return SearchEntry(
+        url=f"tin/bai-{n}/",
+        title=title,
+        date=f"{day:02d}/01/2024",
+        sort_key=f"2024-01-{day:02d}T08:00:00+07:00",
+        category="Tin hoạt động",
+        text=text,
+    )
+
+
+def files(outputs: tuple) -> dict[str, bytes]:
+    return {o.path: o.data for o in outputs}
+
+
+def load(outputs: dict[str, bytes], name: str) -> object:
+    return json.loads(outputs[f"{search.INDEX_DIR}/{name}"])
+
+
+def decode(postings: str) -> list[tuple[int, bool]]:
+    values, value, shift = [], 0, 0
+    for char in postings:
+        digit = search._VLQ.index(char)
+        value |= (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+        else:
+            values.append(value)
+            value, shift = 0, 0
+    hits, doc = [], -1
+    for value in values:
+        doc += (value >> 1) + 1
+        hits.append((doc, bool(value & 1)))
+    return hits
+
+
+def test_layout_and_records() -> None:
+    out = files(build_search_index([entry(1, "Hội nghị khoa học", "Nội dung.", day=2)]))
+    meta = load(out, "meta.json")
+    assert sorted(out) == [
+        "tim-kiem/index/d/0.json",
+        "tim-kiem/index/meta.json",
+        "tim-kiem/index/t-0.json",
+    ]
+    assert meta["n"] == 1 and meta["k"] == search.DOCS_PER_FILE
+    assert load(out, "d/0.json") == [
+        ["tin/bai-1/", "Hội nghị khoa học", "02/01/2024", "Tin hoạt động", "Nội dung."]
+    ]
+    assert load(out, "t-0.json")["hoc"] == {exact_key("học"): "B"}  # doc 0, in title
+
+
+def test_empty_site_has_a_usable_index() -> None:
+    out = files(build_search_index([]))
+    assert load(out, "meta.json")["shards"] == [["", 2]]
+    assert load(out, "t-0.json") == {}
+
+
+def test_vlq_round_trip() -> None:
+    hits = [(0, True), (1, False), (17, True), (1000, False), (123456, True)]
+    assert decode(search.encode_postings(hits)) == hits
+
+
+# --------------------------------------------------- a synthetic corpus ----
+
+COMMON_WORDS = (
+    "và của các có được là trong cho với những một này đã người không về để khoa học "
+    "công nghệ tỉnh thanh hóa sở năm đến trên theo thực hiện phát triển tại nhiều sản "
+    "xuất ứng dụng hoạt động nghiên cứu quản lý đơn vị doanh nghiệp chương trình dự án "
+    "kết quả hội nghị đề tài đo lường chất tiêu chuẩn kỹ thuật sáng tạo đổi mới chuyển "
+    "giao nông huyện xã thành phố cán bộ tổ chức kinh tế chính sách hỗ trợ đầu tư thị "
+    "trường hữu trí tuệ nhãn hiệu phẩm an toàn bức xạ thông tin số điện tử mô hình"
+)
+ONSET_LETTERS = "b c ch d đ g gi h k kh l m n ng nh ph qu s t th tr v x"
+NUCLEUS_LETTERS = "a ă â e ê i o ô ơ u ư y oa uy ia ươ uô iê ai ao ay âu oi ôi ơi ui"
+COMMON = COMMON_WORDS.split()
+ONSETS = [*ONSET_LETTERS.split(), ""]
+NUCLEI = NUCLEUS_LETTERS.split()
+CODAS = ["", "", "c", "ch", "m", "n", "ng", "nh", "p", "t"]
+TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    words = list(dict.fromkeys(COMMON))
+    seen = set(words)
+    while len(words) < size:
+        nucleus = rng.choice(NUCLEI)
+        nucleus = nucleus[0] + rng.choice(TONES) + nucleus[1:]
+        word = unicodedata.normalize("NFC", rng.choice(ONSETS) + nucleus + rng.choice(CODAS))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def synthetic(count: int, words: int = 700, seed: int = 7) -> list[SearchEntry]:
+    """Zipf-distributed Vietnamese-like syllables, ~700 words, a topic per article."""
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
+    entries = []
+    for i in range(count):
+        topic = rng.sample(vocab[50:3000], 8)
+        body = rng.choices(vocab, weights, k=words)
+        body[::9] = rng.choices(topic, k=len(body[::9]))
+        body[::60] = [str(rng.randint(1, 2024)) for _ in body[::60]]
+        title = rng.sample(topic, 3) + rng.choices(vocab[:400], weights[:400], k=9)
+        rng.shuffle(title)
+        day, month, year = i % 28 + 1, i // 28 % 12 + 1, 2024 - i // 336
+        entries.append(
+            SearchEntry(
+                url=f"tin-{i % 5}/bai-{i}/",
+                title=" ".join(title).capitalize(),
+                date=f"{day:02d}/{month:02d}/{year}",
+                sort_key=f"{year}-{month:02d}-{day:02d}T{i % 24:02d}:00:00+07:00",
+                category=f"Chuyên mục {i % 5}",
+                text=". ".join(" ".join(body[j : j + 18]) for j in range(0, words, 18)),
+            )
+        )
+    return entries
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[SearchEntry]:
+    return synthetic(2000)
+
+
+@pytest.fixture(scope="module")
+def built(corpus: list[SearchEntry]) -> dict[str, bytes]:
+    return files(build_search_index(corpus))
+
+
+def test_deterministic_and_independent_of_input_order(
+    corpus: list[SearchEntry], built: dict[str, bytes]
+) -> None:
+    shuffled = corpus[:]
+    random.Random(1).shuffle(shuffled)
+    assert files(build_search_index(shuffled)) == built
+
+
+HASHED_BUILD = """
+import hashlib, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from test_search_index import synthetic
+from sokhcn_site.search import build_search_index
+sha = hashlib.sha256()
+for output in build_search_index(synthetic(200)):
+    sha.update(output.path.encode() + output.data)
+print(sha.hexdigest())
+"""
+
+
+def test_same_bytes_whatever_the_hash_seed() -> None:
+    """Sets and dicts of strings iterate in a per-process order; none may leak out."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", HASHED_BUILD, str(ROOT / "src"), str(ROOT / "tests")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+
+
+def test_shards_partition_the_terms_in_order(built: dict[str, bytes]) -> None:
+    meta = load(built, "meta.json")
+    firsts = [first for first, _ in meta["shards"]]
+    assert firsts == sorted(firsts, key=search._utf16)
+    for i, (first, size) in enumerate(meta["shards"]):
+        data = built[f"{search.INDEX_DIR}/t-{i}.json"]
+        terms = list(json.loads(data))
+        assert size == len(data)
+        assert terms[0] == first
+        assert all(shard_for(firsts, term) == i for term in terms)
+        assert size <= search.SHARD_TARGET or len(terms) == 1
+
+
+def shard_for(firsts: list[str], term: str) -> int:
+    """shardFor() of search.js."""
+    keys = [search._utf16(f) for f in firsts]
+    return max(0, bisect.bisect_right(keys, search._utf16(term)) - 1)
+
+
+def prefix_budget() -> int:
+    match = re.search(r"PREFIX_BUDGET = (\d+) \* 1024", SEARCH_JS.read_text())
+    assert match, "PREFIX_BUDGET moved in search.js"
+    return int(match[1]) * KB
+
+
+def max_terms() -> int:
+    match = re.search(r"MAX_TERMS = (\d+);", SEARCH_JS.read_text())
+    assert match, "MAX_TERMS moved in search.js"
+    return int(match[1])
+
+
+def planned_shards(meta: dict, query: str) -> list[int]:
+    """The shards search.js loads for a query (planTerm()), last word as a prefix."""
+    firsts = [first for first, _ in meta["shards"]]
+    words = list(dict.fromkeys(fold(w) for w in tokenize(query)))
+    needed = {shard_for(firsts, w) for w in words}
+    last = shard_for(firsts, words[-1])
+    prefix = [last]
+    while prefix[-1] + 1 < len(firsts) and firsts[prefix[-1] + 1].startswith(words[-1]):
+        prefix.append(prefix[-1] + 1)
+    if sum(meta["shards"][i][1] for i in prefix[1:]) <= prefix_budget():
+        needed.update(prefix)
+    return sorted(needed)
+
+
+QUERIES = ["khoa học công nghệ", "đo lường chất lượng", "Thanh Hóa", "sở hữu trí tuệ", "chuyển"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_query_downloads_at_most_300_kb_at_10000_articles(
+    built: dict[str, bytes], query: str
+) -> None:
+    """Measure at 2,000 articles and scale what grows with the article count by 5.
+
+    The shard table and every term's postings grow linearly; a shard is cut at
+    SHARD_TARGET, so at 10,000 a loaded shard is at most the larger of its
+    size now and five times the query's own terms in it. Result records do
+    not grow: the ten most expensive ones of the whole index are counted.
+    """
+    scale = 10_000 / 2000
+    meta = load(built, "meta.json")
+    words = {fold(w) for w in tokenize(query)}
+    projected = scale * len(built[f"{search.INDEX_DIR}/meta.json"])
+    for i in planned_shards(meta, query):
+        shard = json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"])
+        own = sum(len(fragment(t, v)) for t, v in shard.items() if t in words)
+        projected += max(meta["shards"][i][1], scale * own)
+    projected += largest_records(built)
+    assert projected <= BUDGET
+
+
+def fragment(term: str, forms: dict) -> bytes:
+    return json.dumps({term: forms}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def largest_records(built: dict[str, bytes]) -> int:
+    sizes = sorted(len(v) for k, v in built.items() if "/d/" in k)
+    return sum(sizes[-RESULTS_SHOWN:])
+
+
+def test_worst_case_query_stays_within_300_kb_at_10000_articles(built: dict[str, bytes]) -> None:
+    """Any query: MAX_TERMS shards of the largest possible size plus the prefix budget."""
+    meta = load(built, "meta.json")
+    biggest_term = max(
+        len(fragment(t, v))
+        for i in range(len(meta["shards"]))
+        for t, v in json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"]).items()
+    )
+    # A shard is cut before it passes SHARD_TARGET, unless it is a single term.
+    shard_at_10k = max(search.SHARD_TARGET, biggest_term * 5)
+    worst = (
+        5 * len(built[f"{search.INDEX_DIR}/meta.json"])
+        + max_terms() * shard_at_10k
+        + prefix_budget()
+        + largest_records(built)
+    )
+    assert worst <= BUDGET
+
+
+def test_every_article_is_found_by_its_title_words(
+    corpus: list[SearchEntry], built: dict[str, bytes]
+) -> None:
+    meta = load(built, "meta.json")
+    firsts = [first for first, _ in meta["shards"]]
+    shards: dict[int, dict] = {}
+    decoded: dict[str, set[int]] = {}
+    ids = {load_record(built, i)[0]: i for i in range(len(corpus))}
+    for e in corpus:
+        for word in tokenize(e.title):
+            folded = fold(word)
+            if folded not in decoded:
+                i = shard_for(firsts, folded)
+                shard = shards.setdefault(i, json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"]))
+                forms = shard[folded].values()
+                decoded[folded] = {d for p in forms for d, title in decode(p) if title}
+            assert ids[e.url] in decoded[folded], (e.url, word)
+
+
+def load_record(built: dict[str, bytes], doc: int) -> list:
+    return load(built, f"d/{doc // search.DOCS_PER_FILE}.json")[doc % search.DOCS_PER_FILE]
+
+
+# ------------------------------------------------ search.js under Node ----
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+HARNESS = """
+const fs = require('fs');
+const path = require('path');
+const s = require(process.argv[2]);
+const dir = process.argv[3];
+const job = JSON.parse(fs.readFileSync(0, 'utf8'));
+const engine = s.createEngine(async (p) =>
+  JSON.parse(fs.readFileSync(path.join(dir, p.split('?')[0]), 'utf8')));
+(async () => {
+  const out = {
+    queries: {},
+    fold: job.words.map(s.fold),
+    keys: job.words.map((w) => s.exactKey(w.toLowerCase())),
+  };
+  for (const q of job.queries) {
+    const r = await engine.search(q);
+    const docs = await engine.documents(r.ids);
+    out.queries[q] = {
+      urls: docs.map((d) => d.url),
+      ids: r.ids,
+      terms: r.terms,
+      marks: docs.slice(0, 3).map((d) =>
+        s.excerpt(d.text, r.terms).filter((x) => x[1]).map((x) => x[0])),
+    };
+  }
+  process.stdout.write(JSON.stringify(out));
+})();
+"""
+
+
+def run_node(tmp_path: Path, outputs: dict[str, bytes], queries: list[str], words=()) -> dict:
+    for name, data in outputs.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    harness = tmp_path / "harness.js"
+    harness.write_text(HARNESS)
+    job = json.dumps({"queries": queries, "words": list(words)})
+    index = tmp_path / search.INDEX_DIR
+    done = subprocess.run(
+        [NODE, str(harness), str(SEARCH_JS), str(index)],
+        input=job,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(done.stdout)
+
+
+RANKING = [
+    entry(1, "Tin tức", "Bài này nói về hóc búa.", day=9),
+    entry(2, "Tin tức", "Hội thảo khoa học của tỉnh.", day=5),
+    entry(3, "Hội nghị khoa học", "Báo cáo.", day=3),
+    entry(4, "Tin tức", "Một tài liệu khoa hoc viết không dấu.", day=8),
+    entry(5, "Tin tức", "Nghiệm thu đề tài khoa học cấp tỉnh.", day=7),
+    entry(6, "Kiểm định đo lường", "Thanh Hóa tăng cường quản lý.", day=4),
+    entry(7, "Tin tức", nfd("Hội nghị ở Thanh Hoá về đo lường."), day=6),
+    entry(8, "Tin tức", "Thanh hoa quả và rau.", day=2),
+    entry(9, "Bài toán hóc búa", "Lời giải.", day=1),
+]
+
+
+@needs_node
+def test_search_js_ranks_like_the_issue_asks(tmp_path: Path) -> None:
+    queries = ["học", "khoa hoc ", "khoa học ", "Thanh Hoa", "Thanh Hóa", "đo lường", "do luong"]
+    queries.append(nfd("khoa học "))
+    got = run_node(tmp_path, files(build_search_index(RANKING)), queries)["queries"]
+
+    def urls(query: str) -> list[str]:
+        return got[query]["urls"]
+
+    # Exact "học" first (title before body, then newer), then folded "hoc"/"hóc",
+    # even a folded match in a title.
+    assert urls("học") == [f"tin/bai-{n}/" for n in (3, 5, 2, 9, 1, 4)]
+    # Without diacritics no form is preferred: title first, then newer first.
+    assert urls("khoa hoc ") == ["tin/bai-3/", "tin/bai-4/", "tin/bai-5/", "tin/bai-2/"]
+    assert urls("khoa học ")[-1] == "tin/bai-4/"
+    assert urls(nfd("khoa học ")) == urls("khoa học ")
+    assert set(urls("Thanh Hoa")) == {"tin/bai-6/", "tin/bai-7/", "tin/bai-8/"}
+    # "Thanh Hóa" exactly (either tone placement, either normal form) before "thanh hoa".
+    assert urls("Thanh Hóa") == ["tin/bai-7/", "tin/bai-6/", "tin/bai-8/"]
+    assert urls("đo lường") == ["tin/bai-6/", "tin/bai-7/"]
+    assert set(urls("do luong")) == set(urls("đo lường"))
+    assert got["khoa học "]["marks"][1] == ["khoa", "học"]
+
+
+@needs_node
+def test_search_js_prefix_search_of_the_last_word(tmp_path: Path) -> None:
+    got = run_node(tmp_path, files(build_search_index(RANKING)), ["khoa họ", "thanh h", "kiểm đ"])
+    assert got["queries"]["khoa họ"]["urls"][0] == "tin/bai-3/"
+    assert len(got["queries"]["khoa họ"]["urls"]) == 4
+    assert len(got["queries"]["thanh h"]["urls"]) == 3
+    assert got["queries"]["kiểm đ"]["urls"] == ["tin/bai-6/"]
+
+
+@needs_node
+def test_search_js_folds_like_python(tmp_path: Path) -> None:
+    words = ["Đo", "lường", nfd("Hoá"), "hóa", "học", "ĐẮK", "nghệ", "Ωμέγα", "ﬁ", "2024"]
+    got = run_node(tmp_path, files(build_search_index(RANKING)), [], words)
+    assert got["fold"] == [fold(w) for w in words]
+    assert got["keys"] == [exact_key(w.lower()) for w in words]
+
+
+def reference(corpus: list[SearchEntry], terms: list[dict]) -> list[str]:
+    """A brute-force ranking straight from the articles, to check search.js against."""
+    order = search._ordered(corpus)
+    ranked = []
+    for doc, e in enumerate(order):
+        title = set(tokenize(e.title))
+        forms = [(fold(w), exact_key(w), w in title) for w in title.union(tokenize(e.text))]
+        levels = []
+        for t in terms:
+            best = 0
+            for folded, key, in_title in forms:
+                level = reference_level(t, folded, key)
+                best = max(best, level * 2 + in_title if level else 0)
+            levels.append(best)
+        if all(levels):
+            counts = [sum(c >> 1 >= n for c in levels) for n in (4, 3, 2)]
+            ranked.append(((*counts, sum(c & 1 for c in levels)), -doc, e.url))
+    return [url for *_, url in sorted(ranked, reverse=True)]
+
+
+def reference_level(t: dict, folded: str, key: str) -> int:
+    whole = folded == t["fold"]
+    if not whole and not (t["prefix"] and folded.startswith(t["fold"])):
+        return 0
+    if t["plain"] or key == t["key"]:
+        return 4 if whole else 2
+    if whole:
+        return 3
+    base, tones = key.rstrip(TONE_MARKS), key[len(key.rstrip(TONE_MARKS)) :]
+    q_base = t["key"].rstrip(TONE_MARKS)
+    return 2 if base.startswith(q_base) and tones == t["key"][len(q_base) :] else 1
+
+
+@needs_node
+def test_search_js_agrees_with_a_brute_force_ranking(
+    tmp_path: Path, corpus: list[SearchEntry]
+) -> None:
+    sample = corpus[:300]
+    queries = ["khoa học", "Thanh hoá", "đổi mới sáng", "ĐO LƯỜNG", "trí tuệ nhân", "xyz"]
+    got = run_node(tmp_path, files(build_search_index(sample)), queries)["queries"]
+    for query in queries:
+        assert got[query]["urls"] == reference(sample, got[query]["terms"]), query
