@@ -117,9 +117,10 @@ def test_sitemap_robots_404_static_and_pages(make_site):
     )  # fmt: skip
     assert site.build().code == 0
     sitemap = (site.output / "sitemap.xml").read_text()
-    for path in ["", "page/2/", f"{CAT}/", f"{CAT}/page/2/", f"{CAT}/bai-01/", "gioi-thieu/"]:
+    for path in ["", "page/2/", f"{CAT}/", f"{CAT}/page/2/", f"{CAT}/bai-01/", "gioi-thieu/",
+                 "tim-kiem/"]:  # fmt: skip
         assert f"<loc>https://example.test/{path}</loc>" in sitemap
-    assert sitemap.count("<url>") == 2 + 2 + 12 + 1
+    assert sitemap.count("<url>") == 2 + 2 + 12 + 1 + 1  # + the search page
     assert "Sitemap: https://example.test/sitemap.xml" in (site.output / "robots.txt").read_text()
     assert "Không tìm thấy trang" in site.html("404.html").findtext(".//h1")
     assert (site.output / "static/img/logo.png").read_bytes() == b"\x89PNG"

@@ -11,12 +11,20 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sokhcn_site import search
-from sokhcn_site.search import SearchEntry, build_search_index, exact_key, fold, tokenize
+from sokhcn_site.search import (
+    SearchEntry,
+    build_search_index,
+    exact_key,
+    fold,
+    index_text,
+    tokenize,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "static" / "js" / "search.js"
@@ -81,7 +89,7 @@ def entry(n: int, title: str, text: str = "", day: int = 1) -> SearchEntry:
         date=f"{day:02d}/01/2024",
         sort_key=f"2024-01-{day:02d}T08:00:00+07:00",
         category="Tin hoạt động",
-        text=text,
+        indexed=index_text(title, text),
     )
 
 
@@ -103,10 +111,10 @@ def decode(postings: str) -> list[tuple[int, bool]]:
         else:
             values.append(value)
             value, shift = 0, 0
-    hits, doc = [], -1
+    hits, code = [], -1
     for value in values:
-        doc += (value >> 1) + 1
-        hits.append((doc, bool(value & 1)))
+        code += value + 1
+        hits.append((code >> 1, bool(code & 1)))
     return hits
 
 
@@ -131,9 +139,16 @@ def test_empty_site_has_a_usable_index() -> None:
     assert load(out, "t-0.json") == {}
 
 
-def test_vlq_round_trip() -> None:
-    hits = [(0, True), (1, False), (17, True), (1000, False), (123456, True)]
-    assert decode(search.encode_postings(hits)) == hits
+@pytest.mark.parametrize(
+    "hits",
+    [
+        [(0, True), (1, False), (17, True), (1000, False), (123456, True)],
+        [(0, False), (1, True), (2, False), (15, True), (16, True)],  # the one-character path
+        [],
+    ],
+)
+def test_vlq_round_trip(hits: list[tuple[int, bool]]) -> None:
+    assert decode(search.encode_codes([doc * 2 + title for doc, title in hits])) == hits
 
 
 # --------------------------------------------------- a synthetic corpus ----
@@ -168,7 +183,19 @@ def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
     return words
 
 
+@dataclass(frozen=True)
+class Sample:
+    """A synthetic article: what the index is given, and the whole text it saw."""
+
+    entry: SearchEntry
+    text: str
+
+
 def synthetic(count: int, words: int = 700, seed: int = 7) -> list[SearchEntry]:
+    return [sample.entry for sample in samples(count, words, seed)]
+
+
+def samples(count: int, words: int = 700, seed: int = 7) -> list[Sample]:
     """Zipf-distributed Vietnamese-like syllables, ~700 words, a topic per article."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)
@@ -182,22 +209,28 @@ def synthetic(count: int, words: int = 700, seed: int = 7) -> list[SearchEntry]:
         title = rng.sample(topic, 3) + rng.choices(vocab[:400], weights[:400], k=9)
         rng.shuffle(title)
         day, month, year = i % 28 + 1, i // 28 % 12 + 1, 2024 - i // 336
-        entries.append(
-            SearchEntry(
-                url=f"tin-{i % 5}/bai-{i}/",
-                title=" ".join(title).capitalize(),
-                date=f"{day:02d}/{month:02d}/{year}",
-                sort_key=f"{year}-{month:02d}-{day:02d}T{i % 24:02d}:00:00+07:00",
-                category=f"Chuyên mục {i % 5}",
-                text=". ".join(" ".join(body[j : j + 18]) for j in range(0, words, 18)),
-            )
+        heading = " ".join(title).capitalize()
+        text = ". ".join(" ".join(body[j : j + 18]) for j in range(0, words, 18))
+        entry = SearchEntry(
+            url=f"tin-{i % 5}/bai-{i}/",
+            title=heading,
+            date=f"{day:02d}/{month:02d}/{year}",
+            sort_key=f"{year}-{month:02d}-{day:02d}T{i % 24:02d}:00:00+07:00",
+            category=f"Chuyên mục {i % 5}",
+            indexed=index_text(heading, text),
         )
+        entries.append(Sample(entry, text))
     return entries
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[SearchEntry]:
-    return synthetic(2000)
+def corpus_samples() -> list[Sample]:
+    return samples(2000)
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_samples: list[Sample]) -> list[SearchEntry]:
+    return [sample.entry for sample in corpus_samples]
 
 
 @pytest.fixture(scope="module")
@@ -471,13 +504,15 @@ def test_search_js_folds_like_python(tmp_path: Path) -> None:
     assert got["keys"] == [exact_key(w.lower()) for w in words]
 
 
-def reference(corpus: list[SearchEntry], terms: list[dict]) -> list[str]:
-    """A brute-force ranking straight from the articles, to check search.js against."""
-    order = search._ordered(corpus)
+def reference(corpus: list[Sample], terms: list[dict]) -> list[str]:
+    """A brute-force ranking straight from the articles' text, to check search.js against."""
+    texts = {sample.entry.url: sample.text for sample in corpus}
+    order = search._ordered(sample.entry for sample in corpus)
     ranked = []
     for doc, e in enumerate(order):
         title = set(tokenize(e.title))
-        forms = [(fold(w), exact_key(w), w in title) for w in title.union(tokenize(e.text))]
+        body = tokenize(texts[e.url])
+        forms = [(fold(w), exact_key(w), w in title) for w in title.union(body)]
         levels = []
         for t in terms:
             best = 0
@@ -487,7 +522,7 @@ def reference(corpus: list[SearchEntry], terms: list[dict]) -> list[str]:
             levels.append(best)
         if all(levels):
             counts = [sum(c >> 1 >= n for c in levels) for n in (4, 3, 2)]
-            ranked.append(((*counts, sum(c & 1 for c in levels)), -doc, e.url))
+            ranked.append(((*counts, sum(c & 1 for c in levels)), doc, e.url))  # newer: larger id
     return [url for *_, url in sorted(ranked, reverse=True)]
 
 
@@ -506,10 +541,11 @@ def reference_level(t: dict, folded: str, key: str) -> int:
 
 @needs_node
 def test_search_js_agrees_with_a_brute_force_ranking(
-    tmp_path: Path, corpus: list[SearchEntry]
+    tmp_path: Path, corpus_samples: list[Sample]
 ) -> None:
-    sample = corpus[:300]
+    sample = corpus_samples[:300]
     queries = ["khoa học", "Thanh hoá", "đổi mới sáng", "ĐO LƯỜNG", "trí tuệ nhân", "xyz"]
-    got = run_node(tmp_path, files(build_search_index(sample)), queries)["queries"]
+    entries = [s.entry for s in sample]
+    got = run_node(tmp_path, files(build_search_index(entries)), queries)["queries"]
     for query in queries:
         assert got[query]["urls"] == reference(sample, got[query]["terms"]), query

@@ -19,6 +19,7 @@ from .parse import parse_article, parse_page
 from .partners import fetch_partners
 from .references import check_references
 from .render import plan, render_page
+from .site_search import article_text, build_site_search
 from .sitemap import build_sitemap
 from .templates import make_environment
 from .write import WriteStats, safe_relative, write_failure, write_site
@@ -186,6 +187,8 @@ def build(
     outputs, render_problems = _render_all(site, options.templates, badges, progress)
     problems += render_problems
     outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
+    # article_text is per article and pure: the step a parse cache or worker pool can take over.
+    outputs += build_site_search(site, [article_text(a) for a in site.articles])
     problems += _collisions(outputs) + _escapes(outputs)
     problems += _references(site, outputs, [*parsed, *pages])
     if has_errors(problems) or not write:

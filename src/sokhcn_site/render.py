@@ -15,6 +15,9 @@ from .listings import site_listings
 from .model import Output, Site
 from .sharing import article_sharing
 
+# Its search index lives beside it, in tim-kiem/index/ (search.py).
+SEARCH_PAGE = "tim-kiem/index.html"
+
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
@@ -69,6 +72,8 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
         job(f"{page.path}index.html", "page.html", page.source, page=page, feed_path="rss.xml")
         for page in site.pages
     ]
+    jobs.append(job(SEARCH_PAGE, "search.html", SEARCH_PAGE, categories=site.categories,
+                    feed_path="rss.xml"))  # fmt: skip
     jobs.append(job("404.html", "404.html", "404.html", feed_path="rss.xml"))
     return tuple(jobs)
 

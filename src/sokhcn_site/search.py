@@ -10,9 +10,15 @@ Layout under ``tim-kiem/index/``:
 * ``d/<j>.json``: documents ``j*k .. j*k+k-1`` as ``[url, title, date,
   category, text]`` records; the client cuts excerpts from ``text``.
 
-Document ids are ranks by date, newest first, so "newer first" is "smaller id
-first" and the client never needs the dates of documents it does not show.
-Postings are base64 VLQ strings of ``(gap << 1) | in_title`` per document.
+Document ids are ranks by date, oldest first, so "newer first" is "larger id
+first" and publishing a new article adds one document file instead of
+renumbering (and so rewriting) all of them. A term's postings are the codes
+``doc id * 2 + in title`` of its documents, stored as a base64 VLQ string of
+the differences between consecutive codes, minus one.
+
+Building is two steps so that the costly one can run per article, in
+parallel and cached: ``index_text`` (pure, per article: plain text to word
+forms) and ``build_search_index`` (the whole site: postings, shards, files).
 ``static/js/search.js`` mirrors ``fold``, ``exact_key`` and ``tokenize``.
 """
 
@@ -22,23 +28,29 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import call, sub
 
 from sokhcn_site.model import Output
 
 INDEX_DIR = "tim-kiem/index"
-FORMAT = 1
+FORMAT = 2
 # Term shards are packed up to this many bytes; a single term may exceed it.
 # Small shards keep "one shard per query word" cheap: see tests/test_search_index.py.
 SHARD_TARGET = 16 * 1024
 # One document per file: results are scattered over the id range, so any
 # larger chunk multiplies the bytes fetched per shown result.
 DOCS_PER_FILE = 1
-# Characters of body text kept for excerpts; ~900 Vietnamese words, enough
-# for nearly every article and a bound for very long ones.
-TEXT_LIMIT = 4000
+# Characters of body text kept for excerpts: the lead paragraphs (~330
+# words), where an article states its subject. Every word of the body is
+# still indexed; a match found only further on gets an excerpt of the lead.
+# Ten results then cost ~25 KB of the first query's 300 KB, and a 10,000
+# article site ~23 MB of document files instead of ~45 MB at 4,000.
+TEXT_LIMIT = 1500
 # Longer "words" are URLs, hashes or garbage nobody searches for.
 MAX_TOKEN = 40
 
@@ -77,6 +89,15 @@ def tokenize(text: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexedText:
+    """What the index needs of one article's text: a pure function of its title and body."""
+
+    text: str  # the start of the body on one line, for excerpts (TEXT_LIMIT characters)
+    title_terms: tuple[str, ...]  # exact keys of the title's words, sorted
+    body_terms: tuple[str, ...]  # exact keys of the other words of the body, sorted
+
+
+@dataclass(frozen=True, slots=True)
 class SearchEntry:
     """One searchable article."""
 
@@ -85,11 +106,33 @@ class SearchEntry:
     date: str  # as displayed, dd/mm/yyyy
     sort_key: str  # ISO datetime in one timezone; larger is newer
     category: str  # display name
-    text: str  # plain body text
+    indexed: IndexedText
 
 
-# folded term -> exact key -> [(doc id, in title)], ids ascending
-Postings = dict[str, dict[str, list[tuple[int, bool]]]]
+@lru_cache(maxsize=1 << 17)
+def _key(token: str) -> str:
+    """The exact key of a token, or "" for one nobody searches for.
+
+    Vietnamese has a few thousand distinct syllables, so the cache makes
+    indexing cost one dict lookup per word.
+    """
+    folded = fold(token)
+    return exact_key(token) if folded and len(folded) <= MAX_TOKEN else ""
+
+
+@lru_cache(maxsize=1 << 17)
+def _fold_key(key: str) -> str:
+    # fold() of an exact key is the fold of every token that has that key.
+    return fold(key)
+
+
+def index_text(title: str, body: str) -> IndexedText:
+    """The word forms of an article (title and plain-text body) and its excerpt text."""
+    title_terms = set(map(_key, tokenize(title)))
+    body_terms = set(map(_key, tokenize(body))) - title_terms
+    title_terms.discard("")
+    body_terms.discard("")
+    return IndexedText(_excerpt_text(body), tuple(sorted(title_terms)), tuple(sorted(body_terms)))
 
 
 def build_search_index(entries: Sequence[SearchEntry]) -> tuple[Output, ...]:
@@ -113,42 +156,34 @@ def build_search_index(entries: Sequence[SearchEntry]) -> tuple[Output, ...]:
 
 
 def _ordered(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
-    """Newest first; ties broken by every field so the order is total."""
-    by_fields = sorted(entries, key=lambda e: (e.url, e.title, e.date, e.category, e.text))
-    return sorted(by_fields, key=lambda e: e.sort_key, reverse=True)
+    """Oldest first; ties broken by every field so the order is total."""
+    return sorted(
+        entries,
+        key=lambda e: (e.sort_key, e.url, e.title, e.date, e.category, e.indexed.text),
+    )
 
 
-@lru_cache(maxsize=1 << 16)
-def _forms(token: str) -> tuple[str, str]:
-    # Vietnamese has a few thousand distinct syllables, so caching makes
-    # indexing cost one dict lookup per word.
-    return fold(token), exact_key(token)
+# exact key -> ascending codes ``doc id * 2 + in title``
+Postings = dict[str, list[int]]
 
 
 def _collect_postings(ordered: Sequence[SearchEntry]) -> Postings:
     """Which documents hold each word form, and whether in their title."""
-    postings: Postings = {}
+    keys = set().union(*(e.indexed.body_terms for e in ordered))
+    keys = keys.union(*(e.indexed.title_terms for e in ordered))
+    postings: Postings = {key: [] for key in keys}
+    # Millions of appends at 10,000 articles, so no Python loop per append:
+    # ``consume(map(call, appenders, repeat(code)))`` runs them all in C.
+    appenders = {key: hits.append for key, hits in postings.items()}.__getitem__
+    consume = deque(maxlen=0).extend
     for doc, entry in enumerate(ordered):
-        title = set(tokenize(entry.title))
-        # Set order varies between runs; the output is sorted later.
-        for token in title.union(tokenize(entry.text)):
-            folded, key = _forms(token)
-            if not folded or len(folded) > MAX_TOKEN:
-                continue
-            variants = postings.setdefault(folded, {})
-            hits = variants.setdefault(key, [])
-            # Two spellings of one key ("hoá", "hóa") in a document: one hit.
-            if hits and hits[-1][0] == doc:
-                hits[-1] = (doc, hits[-1][1] or token in title)
-            else:
-                hits.append((doc, token in title))
+        consume(map(call, map(appenders, entry.indexed.body_terms), repeat(doc * 2)))
+        consume(map(call, map(appenders, entry.indexed.title_terms), repeat(doc * 2 + 1)))
     return postings
 
 
 def _vlq(value: int) -> str:
     """Base64 VLQ: 5 bits per character, low bits first, bit 6 = more follows."""
-    if value < 32:  # most postings: a fast path halves the build time
-        return _VLQ[value]
     chars = []
     while True:
         digit, value = value & 31, value >> 5
@@ -157,14 +192,21 @@ def _vlq(value: int) -> str:
             return "".join(chars)
 
 
-def encode_postings(hits: Sequence[tuple[int, bool]]) -> str:
-    """Encode ascending ``(doc id, in title)`` pairs as one VLQ string."""
-    previous = -1
-    parts = []
-    for doc, in_title in hits:
-        parts.append(_vlq(((doc - previous - 1) << 1) | int(in_title)))
-        previous = doc
-    return "".join(parts)
+# Most values are below 32, one character each: bytes.translate encodes a
+# whole postings list of them at C speed. It maps value + 1, see encode_codes.
+_ONE_CHAR = bytes.maketrans(bytes(range(1, 33)), _VLQ[:32].encode())
+
+
+def encode_codes(codes: list[int]) -> str:
+    """Encode ascending codes ``doc id * 2 + in title`` as one VLQ string.
+
+    Each code is stored as its distance to the previous one, minus one (the
+    first as itself): a plain difference, so computed in C for a whole list.
+    """
+    plus_one = list(map(sub, codes, chain((-1,), codes)))
+    if max(plus_one, default=1) <= 32:
+        return bytes(plus_one).translate(_ONE_CHAR).decode("ascii")
+    return "".join(_VLQ[v - 1] if v <= 32 else _vlq(v - 1) for v in plus_one)
 
 
 def _utf16(text: str) -> bytes:
@@ -175,12 +217,14 @@ def _utf16(text: str) -> bytes:
 
 def _term_fragments(postings: Postings) -> list[tuple[str, str]]:
     """``(folded term, '"term":{...}')`` pairs in UTF-16 order."""
+    by_fold: dict[str, list[str]] = {}
+    for key in postings:
+        by_fold.setdefault(_fold_key(key), []).append(key)
     fragments = []
-    for folded in sorted(postings, key=_utf16):
-        variants = postings[folded]
+    for folded in sorted(by_fold, key=_utf16):
         body = ",".join(
-            f"{_dumps(key)}:{_dumps(encode_postings(variants[key]))}"
-            for key in sorted(variants, key=_utf16)
+            f"{_dumps(key)}:\"{encode_codes(postings[key])}\""
+            for key in sorted(by_fold[folded], key=_utf16)
         )
         fragments.append((folded, f"{_dumps(folded)}:{{{body}}}"))
     return fragments
@@ -206,14 +250,19 @@ def _shard_bytes(fragments: Sequence[str]) -> bytes:
 
 
 def _doc_files(ordered: Sequence[SearchEntry]) -> list[Output]:
-    files = []
-    for start in range(0, len(ordered), DOCS_PER_FILE):
-        records = [
-            [e.url, _flat(e.title), e.date, e.category, _excerpt_text(e.text)]
-            for e in ordered[start : start + DOCS_PER_FILE]
-        ]
-        files.append(Output(f"{INDEX_DIR}/d/{start // DOCS_PER_FILE}.json", _json(records)))
-    return files
+    return [
+        Output(
+            f"{INDEX_DIR}/d/{start // DOCS_PER_FILE}.json",
+            f"[{','.join(map(_record, ordered[start : start + DOCS_PER_FILE]))}]".encode(),
+        )
+        for start in range(0, len(ordered), DOCS_PER_FILE)
+    ]
+
+
+def _record(e: SearchEntry) -> str:
+    # Joined by hand: the encoder's set-up per list costs more than its strings.
+    fields = (e.url, _flat(e.title), e.date, e.category, e.indexed.text)
+    return f"[{','.join(map(_dumps, fields))}]"
 
 
 def _flat(text: str) -> str:
@@ -237,8 +286,8 @@ def _digest(files: Iterable[Output]) -> str:
     return sha.hexdigest()[:12]
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+# One encoder for the tens of thousands of small values of a big site.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def _json(value: object) -> bytes:

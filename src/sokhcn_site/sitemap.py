@@ -18,6 +18,7 @@ def _urls(site: Site) -> Iterable[tuple[str, str]]:
         yield article.path, (article.updated or article.date).date().isoformat()
     for page in site.pages:
         yield page.path, ""
+    yield "tim-kiem/", ""
 
 
 def build_sitemap(site: Site) -> tuple[Output, ...]:

@@ -137,9 +137,12 @@
     return found;
   }
 
-  /** Decode a VLQ postings string into best codes (level*2 + in title) per document. */
+  /**
+   * Decode a VLQ postings string (differences minus one between consecutive
+   * codes doc * 2 + in title) into best codes (level*2 + in title) per document.
+   */
   function applyPostings(codes, level, postings) {
-    let doc = -1;
+    let code = -1;
     let value = 0;
     let shift = 0;
     for (let i = 0; i < postings.length; i++) {
@@ -149,9 +152,10 @@
         shift += 5;
         continue;
       }
-      doc += (value >> 1) + 1;
-      const code = level * 2 + (value & 1);
-      if (doc < codes.length && code > codes[doc]) codes[doc] = code;
+      code += value + 1;
+      const doc = code >> 1;
+      const best = level * 2 + (code & 1);
+      if (doc < codes.length && best > codes[doc]) codes[doc] = best;
       value = 0;
       shift = 0;
     }
@@ -160,7 +164,8 @@
   /**
    * Ranked document ids: documents matching every term (AND), ordered by
    * how many terms match whole and with their diacritics, then whole, then
-   * as an exact prefix, then in the title; then newer first (smaller id).
+   * as an exact prefix, then in the title; then newer first (ids are ranks
+   * by date, oldest first, so larger id first).
    */
   function rank(matches, n) {
     if (!matches.length) return [];
@@ -189,7 +194,7 @@
       }
     }
     const order = ids.map((_, i) => i);
-    order.sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+    order.sort((a, b) => scores[b] - scores[a] || ids[b] - ids[a]);
     return order.map((i) => ids[i]);
   }
 
