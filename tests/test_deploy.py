@@ -2,50 +2,29 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import os
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import article
+from conftest import article, serving
 
 CAT = "tin-hoat-dong-cua-so"
 PAGES = "https://example.github.io/portal/"  # as GitHub Pages serves a project site
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def serve(tmp_path) -> Iterator:
+def serve() -> Iterator:
     """serve(folder) -> the local URL that plays the part of PAGES, folder mounted at /portal/."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(folder: Path) -> str:
-        root = tmp_path / "www"
-        root.mkdir()
-        (root / "portal").symlink_to(folder, target_is_directory=True)
-        handler = functools.partial(_Quiet, directory=str(root))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/portal/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(serving(folder, "portal"))
 
 
 def _strings(data: object) -> Iterator[str]:

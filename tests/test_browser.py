@@ -1,0 +1,278 @@
+"""The reader's side of the site in headless Chromium: search, links, print, phones, a11y.
+
+The site is the repository's content (with short pages, so there is pagination), built
+for a sub-path and served over HTTP at 127.0.0.1/sub/. Chromium is Debian's package
+driven by Playwright; axe-core comes from npm via .ci/install-tools. Without them the
+tests are skipped on a workstation and fail in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, create_site, serving
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AXE = Path(
+    os.environ.get("AXE_CORE_DIR") or ROOT / ".cache/tools/node_modules/axe-core"
+) / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("ARTIFACTS_DIR") or ROOT / "test-artifacts") / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+CAT = "tin-hoat-dong-cua-so"
+NONG_THON = f"{CAT}/hieu-qua-tu-cac-du-an-nong-thon-mien-nui-o-thanh-hoa/"
+TONG_KET = f"{CAT}/hoi-nghi-tong-ket-hoat-dong-khoa-hoc-va-cong-nghe-nam-2019/"
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.is_file():
+        _missing(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the built site, served under /sub/."""
+    config = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
+    files = {
+        path.relative_to(ROOT).as_posix(): path.read_bytes()
+        for path in sorted((ROOT / "content").rglob("*"))
+        if path.is_file()
+    }
+    site = create_site(tmp_path_factory.mktemp("browser") / "site", files, config | {"page_size": 3})
+    built = site.build("--base-url", "https://example.test/sub/", "--offline",
+                       "--cache-dir", str(site.root / "cache"))  # fmt: skip
+    assert built.code == 0, built.err
+    with serving(site.output, "sub") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def results(page: Any, query: str) -> list[str]:
+    """Type `query` into the search page's box; the result links' paths once shown."""
+    page.fill("#q", query)
+    page.wait_for_function(
+        "q => window.__searchTimings.some(t => t.query === q)", arg=query.strip()
+    )
+    return page.eval_on_selector_all(
+        "#results .search-result-title a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+
+
+def open_search(page: Any, base: str, query: str = "") -> None:
+    page.goto(f"{base}tim-kiem/" + (f"?q={query}" if query else ""))
+    page.wait_for_function("window.__searchTimings !== undefined")
+
+
+# ------------------------------------------------------------------ search ----
+
+
+def test_a_query_without_diacritics_finds_the_article_first_and_opens_it(page, base):
+    open_search(page, base)
+    assert results(page, "nong thon mien nui")[0] == f"/sub/{NONG_THON}"
+    first = page.locator("#results .search-result").first
+    assert first.locator("mark").all_inner_texts()[:4] == ["NÔNG", "THÔN", "MIỀN", "NÚI"]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", first.locator("time").inner_text())
+    assert first.locator(".search-result-category").inner_text() == "Tin hoạt động của Sở"
+    first.locator("a").click()
+    page.wait_for_url(f"{base}{NONG_THON}")
+    assert page.inner_text("h1") == "HIỆU QUẢ TỪ CÁC DỰ ÁN NÔNG THÔN MIỀN NÚI Ở THANH HÓA"
+
+
+def test_any_form_of_a_query_finds_the_same_articles(page, base):
+    open_search(page, base)
+    plain = results(page, "tong ket khoa hoc ")
+    assert plain[0] == f"/sub/{TONG_KET}"
+    assert results(page, "tổng kết khoa học ") == plain
+    assert results(page, nfd("TỔNG KẾT KHOA HỌC ")) == plain
+    assert results(page, "Thanh Hoa ") == results(page, "thanh hoá ") != []
+    assert results(page, "xyzw ") == []
+    assert "Không tìm thấy" in page.inner_text("#search-status")
+
+
+def test_the_header_form_and_a_q_address_open_the_results(page, base):
+    page.goto(f"{base}{CAT}/")
+    page.fill("#header-q", "tong ket khoa hoc")
+    page.press("#header-q", "Enter")
+    page.wait_for_url(re.compile(r"/sub/tim-kiem/\?q=tong"))
+    page.wait_for_function("window.__searchTimings?.length > 0")
+    assert page.input_value("#q") == "tong ket khoa hoc"
+    first = page.locator("#results .search-result-title a").first
+    assert first.get_attribute("href") == f"/sub/{TONG_KET}"
+
+
+def test_without_javascript_the_search_page_says_so_and_lists_the_categories(browser, base):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}tim-kiem/")
+    notice = page.locator(".search-noscript")
+    assert "cần JavaScript" in notice.inner_text()
+    notice.get_by_role("link", name="Tin hoạt động của Sở").click()
+    page.wait_for_url(f"{base}{CAT}/")
+    context.close()
+
+
+# ------------------------------------------------------------------- links ----
+
+
+def follow(page: Any, link: Any) -> int:
+    with page.expect_navigation() as navigation:
+        link.click()
+    return navigation.value.status
+
+
+def test_other_news_and_pagination_links_work(page, base):
+    page.goto(f"{base}{TONG_KET}")
+    others = page.locator(".other-news a")
+    assert others.count() == 7
+    for i in range(others.count()):
+        title = others.nth(i).inner_text()
+        assert follow(page, others.nth(i)) == 200
+        assert page.inner_text("h1") == title
+        page.go_back()
+    for start in ("", f"{CAT}/"):
+        page.goto(base + start)
+        pages = 1
+        while page.locator("a[rel=next]").count():
+            assert follow(page, page.locator("a[rel=next]")) == 200
+            pages += 1
+        assert pages == 3  # 8 articles, 3 a page
+        while page.locator("a[rel=prev]").count():
+            assert follow(page, page.locator("a[rel=prev]")) == 200
+        assert page.url == base + start
+
+
+# ------------------------------------------------------------------- print ----
+
+
+def test_printing_an_article_shows_the_article_alone(page, base):
+    page.goto(f"{base}{TONG_KET}")
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".site-nav", ".site-footer", ".other-news", ".tools"):
+        assert page.locator(hidden).is_hidden(), hidden
+    for shown in ("h1", ".meta time", ".body", ".signature"):
+        assert page.locator(shown).first.is_visible(), shown
+    page.emulate_media(media="screen")
+    assert page.locator(".other-news").is_visible()
+
+
+# ------------------------------------------------------------------ phones ----
+
+
+@pytest.mark.parametrize("path", ["", TONG_KET, "tim-kiem/?q=khoa%20hoc"])
+def test_no_horizontal_scrolling_on_a_phone(browser, base, path):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(base + path)
+    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1] == PHONE["width"]
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_screenshots(browser, base, size):
+    """Saved for people to look at: test-artifacts/screenshots/ (or $ARTIFACTS_DIR)."""
+    context = browser.new_context(viewport=PHONE if size == "phone" else DESKTOP)
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in (("home", ""), ("article", TONG_KET), ("search", "tim-kiem/?q=khoa%20hoc")):
+        page.goto(base + path)
+        if name == "search":
+            page.wait_for_selector("#results li")
+        shot = SCREENSHOTS / f"{name}-{size}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.read_bytes().startswith(b"\x89PNG")
+    context.close()
+
+
+# ----------------------------------------------------------- accessibility ----
+
+AXE_RUN = """async () => {
+  const found = await axe.run(document, {resultTypes: ['violations']});
+  return found.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    if not AXE.is_file():
+        _missing(f"axe-core is missing at {AXE}: run .ci/install-tools")
+    return AXE
+
+
+@pytest.mark.parametrize("path", ["", TONG_KET, "tim-kiem/?q=khoa%20hoc"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_serious_accessibility_violations(browser, base, axe_script, path, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(base + path)
+    if path.startswith("tim-kiem"):
+        page.wait_for_selector("#results li")
+    page.add_script_tag(path=str(axe_script))
+    violations = page.evaluate(AXE_RUN)
+    context.close()
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_the_accessibility_check_does_find_violations(page, axe_script):
+    page.set_content('<html><body><img src="x.png"><a href="/"></a></body></html>')
+    page.add_script_tag(path=str(axe_script))
+    found = {v["id"]: v["impact"] for v in page.evaluate(AXE_RUN)}
+    assert found["image-alt"] == "critical" and found["link-name"] == "serious"
+
+
+@pytest.mark.parametrize(
+    ("variable", "test"),
+    [("CHROMIUM", "test_printing_an_article_shows_the_article_alone"),
+     ("AXE_CORE_DIR", "test_the_accessibility_check_does_find_violations")],
+)  # fmt: skip
+def test_a_missing_tool_fails_in_ci_and_is_skipped_elsewhere(tmp_path, variable, test):
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {variable: str(tmp_path / "none")}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               f"{Path(__file__)}::{test}"]  # fmt: skip
+    workstation = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    ci = subprocess.run(command, env=env | {"CI": "true"}, capture_output=True, text=True, cwd=ROOT)
+    assert workstation.returncode == 0 and "1 skipped" in workstation.stdout
+    # A fixture that fails makes an error, not a failure: either way the run fails.
+    assert ci.returncode == 1 and "skipped" not in ci.stdout and "missing" in ci.stdout
