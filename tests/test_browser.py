@@ -26,9 +26,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-AXE = Path(
-    os.environ.get("AXE_CORE_DIR") or ROOT / ".cache/tools/node_modules/axe-core"
-) / "axe.min.js"
+AXE = (
+    Path(os.environ.get("AXE_CORE_DIR") or ROOT / ".cache/tools/node_modules/axe-core")
+    / "axe.min.js"
+)
 SCREENSHOTS = Path(os.environ.get("ARTIFACTS_DIR") or ROOT / "test-artifacts") / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}

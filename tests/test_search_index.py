@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -549,3 +549,25 @@ def test_search_js_agrees_with_a_brute_force_ranking(
     got = run_node(tmp_path, files(build_search_index(entries)), queries)["queries"]
     for query in queries:
         assert got[query]["urls"] == reference(sample, got[query]["terms"]), query
+
+
+def test_a_new_article_adds_one_record_and_leaves_the_others_alone(
+    corpus: list[SearchEntry], built: dict[str, bytes]
+) -> None:
+    """Ids are ranks oldest first: a new (newest) article does not renumber the records."""
+    newest = replace(entry(99999, "Tin mới nhất"), sort_key="2099-01-01T00:00:00+07:00")
+    after = files(build_search_index([*corpus, newest]))
+    records = {p for p in after if "/d/" in p}
+    assert records - {p for p in built if "/d/" in p} == {
+        f"{search.INDEX_DIR}/d/{len(corpus)}.json"
+    }
+    assert all(after[p] == built[p] for p in built if "/d/" in p)
+
+
+def test_the_excerpt_text_is_the_start_of_the_body_cut_at_a_word() -> None:
+    body = "đầu " + "chữ " * 1000
+    text = index_text("Tiêu đề", body).text
+    assert text.startswith("đầu chữ") and len(text) <= search.TEXT_LIMIT
+    assert not text.endswith((" ", "ch", "c"))
+    # Everything is still indexed, the excerpt text only is cut.
+    assert exact_key("cuối") in index_text("Tiêu đề", body + " cuối").body_terms

@@ -223,7 +223,7 @@ def _term_fragments(postings: Postings) -> list[tuple[str, str]]:
     fragments = []
     for folded in sorted(by_fold, key=_utf16):
         body = ",".join(
-            f"{_dumps(key)}:\"{encode_codes(postings[key])}\""
+            f'{_dumps(key)}:"{encode_codes(postings[key])}"'
             for key in sorted(by_fold[folded], key=_utf16)
         )
         fragments.append((folded, f"{_dumps(folded)}:{{{body}}}"))

@@ -1,0 +1,90 @@
+"""The search index and page are built with the site, from the same articles."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from conftest import article
+
+from sokhcn_site.site_search import plain_text
+
+CAT = "tin-hoat-dong-cua-so"
+
+
+def _files(site) -> dict[str, object]:
+    index = site.output / "tim-kiem" / "index"
+    return {
+        p.relative_to(index).as_posix(): json.loads(p.read_bytes()) for p in index.rglob("*.json")
+    }
+
+
+def _site(make_site):
+    files = {
+        f"content/{CAT}/2020-01-14-hoi-nghi.md": article(
+            "Hội nghị khoa học", "2020-01-14 08:30",
+            body="Sở <b>Khoa</b> học &amp; Công nghệ.\n\n- Thanh Hóa\n- Đo lường\n",
+        ),
+        f"content/{CAT}/2020-01-15-nhap.md": article("Bản nháp bí mật", "2020-01-15", draft=True),
+        "content/thong-bao/2019-12-31-a.md": article("Thông báo", "2019-12-31 23:30 +00:00"),
+        "content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n",
+    }  # fmt: skip
+    config = {"categories": {CAT: "Tin hoạt động", "thong-bao": "Thông báo"},
+              "base_url": "https://example.test/sub/"}  # fmt: skip
+    site = make_site(files, config)
+    assert site.build().code == 0
+    return site
+
+
+def test_records_are_the_published_articles_as_readers_see_them(make_site):
+    files = _files(_site(make_site))
+    assert files["meta.json"]["n"] == 2  # not the draft
+    # Ids are ranks by date, oldest first; the date is the article's own day in Vietnam time.
+    assert files["d/0.json"] == [
+        ["thong-bao/a/", "Thông báo", "01/01/2020", "Thông báo", "Nội dung."]
+    ]
+    url, title, date, category, text = files["d/1.json"][0]
+    assert (url, title, date, category) == (
+        f"{CAT}/hoi-nghi/",
+        "Hội nghị khoa học",
+        "14/01/2020",
+        "Tin hoạt động",
+    )
+    assert text.split() == "Sở Khoa học & Công nghệ. Thanh Hóa Đo lường".split()
+    shards = [t for name, t in files.items() if name.startswith("t-")]
+    words = {word for shard in shards for word in shard}
+    assert {"khoa", "hoc", "thanh", "hoa", "do", "luong", "thong", "bao"} <= words
+    assert not {"nhap", "bi", "mat", "gioi", "thieu"} & words  # no draft, no static page
+
+
+def test_the_search_page_is_linked_from_every_page_and_works_without_javascript(make_site):
+    site = _site(make_site)
+    pages = [p for p in site.files() if p.endswith(".html")]
+    assert "tim-kiem/index.html" in pages and len(pages) > 5
+    for path in pages:
+        form = site.html(path).xpath("//header//form[@role='search']")
+        assert form and form[0].get("action") == "/sub/tim-kiem/", path
+        assert form[0].xpath(".//input[@type='search']/@name") == ["q"]
+    search = site.html("tim-kiem/index.html")
+    assert search.xpath("//script/@src") == ["/sub/static/js/search.js"]
+    assert search.xpath("//input[@id='q']/@type") == ["search"]
+    noscript = search.xpath("//noscript")[0]
+    assert "cần JavaScript" in noscript.text_content()
+    assert noscript.xpath(".//a/@href") == ["/sub/tin-hoat-dong-cua-so/", "/sub/thong-bao/"]
+    assert (
+        "<loc>https://example.test/sub/tim-kiem/</loc>" in (site.output / "sitemap.xml").read_text()
+    )
+
+
+def test_plain_text_separates_blocks_but_not_inline_markup():
+    html = "<h2>Tiêu đề</h2><p>Kh<b>oa</b> học<br>mới &lt;3</p><ul><li>Một</li><li>Hai</li></ul>"
+    assert plain_text(html).split() == ["Tiêu", "đề", "Khoa", "học", "mới", "<3", "Một", "Hai"]
+
+
+def test_decomposed_text_in_an_article_is_indexed_composed(make_site):
+    body = unicodedata.normalize("NFD", "Thanh Hoá")
+    site = make_site({f"content/{CAT}/2020-01-14-a.md": article("Tin", body=body)})
+    assert site.build().code == 0
+    shard = _files(site)["t-0.json"]
+    assert list(shard["hoa"]) == ["hoa\u0301"]  # tone mark last, whichever placement was typed
+    assert _files(site)["d/0.json"][0][4] == "Thanh Hoá"
