@@ -17,19 +17,18 @@ and measure a site of that size.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import json
 import re
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from sokhcn_site.localserver import serving
+from sokhcn_site.pipeline import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -55,30 +54,6 @@ _INDEX_BYTES = """() => performance.getEntriesByType('resource')
   .reduce((sum, e) => sum + e.encodedBodySize, 0)"""
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _serve(site_dir: Path, base_path: str) -> Iterator[str]:
-    """The site at http://127.0.0.1:<port><base_path>, as it was built to be served."""
-    with tempfile.TemporaryDirectory() as www:
-        served = site_dir.resolve()
-        if base_path.strip("/"):
-            mount = Path(www, base_path.strip("/"))
-            mount.parent.mkdir(parents=True, exist_ok=True)
-            mount.symlink_to(served, target_is_directory=True)
-            served = Path(www)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=served))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}{base_path}"
-        finally:
-            server.shutdown()
-            server.server_close()
-
-
 def _base_path(site_dir: Path) -> str:
     page = (site_dir / "index.html").read_text(encoding="utf-8")
     match = re.search(r'<html[^>]*\sdata-base="([^"]*)"', page)
@@ -91,7 +66,7 @@ def measure_search(site_dir: Path, queries: Sequence[str] = QUERIES) -> dict[str
 
     meta = json.loads((site_dir / "tim-kiem/index/meta.json").read_text(encoding="utf-8"))
     measured = []
-    with _serve(site_dir, _base_path(site_dir)) as base, sync_playwright() as playwright:
+    with serving(site_dir, _base_path(site_dir)) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for query in queries:
             context = browser.new_context()
@@ -123,8 +98,6 @@ def _generated_site(articles: int, work: Path) -> Path:
     """Generate a corpus with bench/corpus.py and build it with the project."""
     sys.path.insert(0, str(Path(__file__).parent))
     from corpus import generate_corpus
-
-    from sokhcn_site.pipeline import BuildOptions, build
 
     generate_corpus(work, articles)
     options = BuildOptions(

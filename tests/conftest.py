@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import shutil
-import tempfile
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -141,23 +136,3 @@ def make_site(tmp_path: Path):
         return create_site(tmp_path / name, files, config)
 
     return make
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serving(folder: Path, mount: str) -> Iterator[str]:
-    """Serve `folder` at http://127.0.0.1:<port>/<mount>/ in a thread; yield that URL."""
-    with tempfile.TemporaryDirectory() as www:
-        (Path(www) / mount).symlink_to(folder.resolve(), target_is_directory=True)
-        handler = functools.partial(_Quiet, directory=www)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{mount}/"
-        finally:
-            server.shutdown()
-            server.server_close()

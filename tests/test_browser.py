@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, create_site, serving
+from conftest import ROOT, create_site
+
+from sokhcn_site.localserver import serving
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -72,7 +74,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     built = site.build("--base-url", "https://example.test/sub/", "--offline",
                        "--cache-dir", str(site.root / "cache"))  # fmt: skip
     assert built.code == 0, built.err
-    with serving(site.output, "sub") as url:
+    with serving(site.output, "/sub/") as url:
         yield url
 
 

@@ -14,7 +14,9 @@ from urllib.parse import urldefrag, urljoin
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import article, serving
+from conftest import article
+
+from sokhcn_site.localserver import serving
 
 CAT = "tin-hoat-dong-cua-so"
 PAGES = "https://example.github.io/portal/"  # as GitHub Pages serves a project site
@@ -24,7 +26,7 @@ PAGES = "https://example.github.io/portal/"  # as GitHub Pages serves a project 
 def serve() -> Iterator:
     """serve(folder) -> the local URL that plays the part of PAGES, folder mounted at /portal/."""
     with contextlib.ExitStack() as stack:
-        yield lambda folder: stack.enter_context(serving(folder, "portal"))
+        yield lambda folder: stack.enter_context(serving(folder, "/portal/"))
 
 
 def _strings(data: object) -> Iterator[str]:
