@@ -566,7 +566,7 @@ def test_a_new_article_adds_one_record_and_leaves_the_others_alone(
 
 def test_the_excerpt_text_is_the_start_of_the_body_cut_at_a_word() -> None:
     body = "đầu " + "chữ " * 1000
-    text = index_text("Tiêu đề", body).text
+    text = json.loads(index_text("Tiêu đề", body).text_json)
     assert text.startswith("đầu chữ") and len(text) <= search.TEXT_LIMIT
     assert not text.endswith((" ", "ch", "c"))
     # Everything is still indexed, the excerpt text only is cut.
