@@ -70,7 +70,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for path in sorted((ROOT / "content").rglob("*"))
         if path.is_file()
     }
-    site = create_site(tmp_path_factory.mktemp("browser") / "site", files, config | {"page_size": 3})
+    root = tmp_path_factory.mktemp("browser") / "site"
+    site = create_site(root, files, config | {"page_size": 3})
     built = site.build("--base-url", "https://example.test/sub/", "--offline",
                        "--cache-dir", str(site.root / "cache"))  # fmt: skip
     assert built.code == 0, built.err
