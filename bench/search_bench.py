@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from sokhcn_site.localserver import serving
 from sokhcn_site.pipeline import BuildOptions, build
 
@@ -45,7 +47,7 @@ QUERIES = (
     "hội nghị tổng kết",
     "chuyen doi so",
     "nông thôn miền núi",
-    "t",
+    "thanh h",
 )
 BUDGET_BYTES = 300 * 1024
 BUDGET_MS = 100.0
@@ -98,12 +100,16 @@ def measure_search(site_dir: Path, queries: Sequence[str] = QUERIES) -> dict[str
 def _generated_site(articles: int, work: Path) -> Path:
     """Generate a corpus with bench/corpus.py and build it with the project."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from corpus import generate_corpus
+    from corpus import CATEGORIES, generate_corpus
 
     generate_corpus(work, articles)
+    # The repository's settings, with the corpus's categories in the menu.
+    config = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
+    config |= {"categories": dict(CATEGORIES), "menu": []}
+    (work / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     options = BuildOptions(
         content=work / "content", templates=ROOT / "templates", static=ROOT / "static",
-        config=ROOT / "site.yaml", output=work / "public", cache_dir=work / "cache", offline=True,
+        config=work / "site.yaml", output=work / "public", cache_dir=work / "cache", offline=True,
     )  # fmt: skip
     started = time.perf_counter()
     report = build(options, now=datetime.now(UTC))
