@@ -10,6 +10,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -143,3 +144,32 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert corpus.main([str(tmp_path), "--articles", "12"]) == 0
     assert len(list((tmp_path / "content").rglob("*.md"))) == 12
     assert "wrote 12 articles" in capsys.readouterr().out
+
+
+def test_peer_conversions(generated: tuple[Path, list[Path]]) -> None:
+    """The untimed conversions feed each peer the same articles (no tools run)."""
+    from peers import convert
+
+    _, paths = generated
+    timed = next(p for p in paths if len(str(_split(p)[0]["date"])) > 10)
+    meta, body = _split(timed)
+    slug = timed.stem[11:]
+
+    pelican = convert.pelican_text(timed)
+    head, _, pelican_body = pelican.partition("\n\n")
+    assert f"Title: {meta['title']}" in head.splitlines()
+    assert f"Date: {meta['date']}" in head.splitlines()
+    assert f"Slug: {slug}" in head.splitlines()
+    assert pelican_body == body.replace("](images/", "]({static}images/")
+
+    hugo_meta, hugo_body = _split_text(convert.hugo_text(timed))
+    assert hugo_body == body
+    # Hugo 0.111 reads "2020-01-14 09:30" as the zero time; ISO it must be.
+    assert hugo_meta["date"].strftime("%Y-%m-%d %H:%M") == meta["date"]
+    assert hugo_meta["slug"] == hugo_meta["linktitle"] == slug
+
+
+def _split_text(text: str) -> tuple[dict[str, Any], str]:
+    match = FRONT_MATTER.match(text)
+    assert match
+    return yaml.safe_load(match.group(1)), match.group(2)
