@@ -73,7 +73,10 @@ class SiteDir:
 
     def argv(self, command: str, *args: str) -> list[str]:
         """The command line of `command` (build or check) on this site's folders."""
-        return [command, *self.inputs(), "--output", str(self.output), *args]
+        return [
+            command, *self.inputs(), "--output", str(self.output),
+            "--cache-dir", str(self.root / ".cache"), *args,
+        ]  # fmt: skip
 
     def build(self, *args: str) -> Result:
         return self.run(*self.argv("build", *args))

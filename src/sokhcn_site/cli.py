@@ -14,6 +14,7 @@ from . import __version__
 from .config import load_config
 from .errors import Diagnostic
 from .new import NewArticle, create_article
+from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildReport, build
 from .progress import ProgressDisplay
 from .serve import Preview, PreviewServer
@@ -48,7 +49,17 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--drafts", action="store_true", help="include drafts and future-dated articles"
     )
-    parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), metavar="DIR")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=Path(".cache"), metavar="DIR",
+        help="where parse results, render keys and partner feeds are kept between builds",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the build cache"
+    )
+    parser.add_argument(
+        "--jobs", type=_positive, default=default_jobs(), metavar="N",
+        help="processes that parse and render (default: the number of cores)",
+    )  # fmt: skip
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch partner feeds; use their cached copies"
     )
@@ -105,8 +116,15 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(
         content=args.content, templates=args.templates, static=args.static,
         config=args.config, output=args.output, base_url=args.base_url, drafts=args.drafts,
-        cache_dir=args.cache_dir, offline=args.offline,
+        cache_dir=args.cache_dir, offline=args.offline, use_cache=not args.no_cache,
+        jobs=args.jobs,
     )  # fmt: skip
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _summary(report: BuildReport, seconds: float) -> str:
@@ -116,17 +134,15 @@ def _summary(report: BuildReport, seconds: float) -> str:
     if report.failed:
         return (f"Không xuất bản: {errors} lỗi, {warnings} cảnh báo; "
                 "thư mục đầu ra được giữ nguyên.")  # fmt: skip
-    site = report.site
-    assert site is not None
-    html = sum(o.path.endswith(".html") for o in report.outputs)
-    feeds = sum(o.path.endswith(".xml") and o.path != "sitemap.xml" for o in report.outputs)
+    html = sum(path.endswith(".html") for path in report.paths)
+    feeds = sum(path.endswith(".xml") and path != "sitemap.xml" for path in report.paths)
     # `serve` builds into memory: nothing is published, no file is written.
     done, files = "Đã dựng", ""
     if (written := report.written) is not None:
         done = "Đã xuất bản"
         files = f"; {written.written} tệp ghi mới, {written.kept} tệp giữ nguyên"
     return (
-        f"{done} {len(site.articles)} bài viết, {len(site.pages)} trang tĩnh "
+        f"{done} {report.articles} bài viết, {report.pages} trang tĩnh "
         f"({html} trang HTML, {feeds} nguồn tin RSS/Atom{files}), {warnings} cảnh báo, "
         f"trong {took} giây."
     )
@@ -154,8 +170,8 @@ def run_build(args: argparse.Namespace) -> int:
         return 130
     _print_diagnostics(report.diagnostics, quiet=args.quiet)
     if args.verbose and report.written is not None:
-        for output in sorted(report.outputs, key=lambda o: o.path):
-            print((args.output / output.path).as_posix())
+        for path in sorted(report.paths):
+            print((args.output / path).as_posix())
     if not args.quiet:
         print(_summary(report, time.perf_counter() - started))
     return _exit_code(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from slugify import slugify
@@ -91,6 +92,12 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
     return sources, problems
 
 
+@lru_cache(maxsize=256)
+def _usable_category(folder: str) -> bool:
+    # Cached: slugify costs more than reading a file, and 10,000 articles share a few folders.
+    return slugify(folder) == folder and folder not in RESERVED
+
+
 def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     """('article', category) / ('page', None) / ('asset', None), or a problem."""
     parts = source.rel.split("/")
@@ -109,7 +116,7 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
             source.display, 1,
             "trang tĩnh phải nằm ngay trong content/pages/; chuyển tệp lên thư mục đó",
         )  # fmt: skip
-    if slugify(folder) != folder or folder in RESERVED:
+    if not _usable_category(folder):
         return "", None, error(
             source.display, 1,
             f"tên thư mục chuyên mục '{folder}' không dùng được; đặt tên bằng chữ thường "

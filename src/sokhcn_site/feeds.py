@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from .model import Article, Output, Site, SiteConfig
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 # An empty feed still needs a date; a fixed one keeps builds reproducible.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -17,6 +19,8 @@ def _feed(
     config: SiteConfig, articles: Sequence[Article], title: str, page: str, feed: str
 ) -> FeedGenerator:
     """A feed of `articles` whose channel links to `page` and to itself at `feed`."""
+    from feedgen.feed import FeedGenerator  # with lxml, slow to import; only when a feed is made
+
     base = config.base_url
     newest = max((a.updated or a.date for a in articles), default=_EPOCH)
     fg = FeedGenerator()

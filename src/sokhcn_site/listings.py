@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import Article, Listing, Site
+from .model import Article, Listing, Site, Teaser
 
 
 def page_path(base: str, number: int) -> str:
@@ -13,7 +13,7 @@ def page_path(base: str, number: int) -> str:
 
 
 def paginate(
-    items: Sequence[Article], size: int, *, base: str, title: str, feed_path: str,
+    items: Sequence[Teaser], size: int, *, base: str, title: str, feed_path: str,
     category: str | None = None,
 ) -> tuple[Listing, ...]:  # fmt: skip
     """Pages of `size` items; an empty list still gets its first page."""
@@ -37,10 +37,15 @@ def paginate(
 def site_listings(site: Site) -> tuple[Listing, ...]:
     """The home page's pages, then each category's."""
     size = site.config.page_size
-    home = paginate(site.articles, size, base="", title="Tin mới nhất", feed_path="rss.xml")
+    teasers = {a.key: Teaser.of(a) for a in site.articles}
+
+    def shown(articles: Sequence[Article]) -> tuple[Teaser, ...]:
+        return tuple(teasers[a.key] for a in articles)
+
+    home = paginate(shown(site.articles), size, base="", title="Tin mới nhất", feed_path="rss.xml")
     per_category = (
         paginate(
-            c.articles,
+            shown(c.articles),
             size,
             base=c.path,
             title=c.name,

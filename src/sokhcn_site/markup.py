@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
-import markdown
-import nh3
+if TYPE_CHECKING:
+    import markdown
+
 
 # Internal links to other articles' .md files are resolved once the whole site is known;
 # until then they carry this root-relative marker, which the sanitiser leaves alone.
@@ -54,6 +56,10 @@ class BodyContext:
 
 @lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
+    # Imported here, like nh3 below: a build whose files did not change never parses one,
+    # and starts faster without them.
+    import markdown
+
     # Building the extension set costs more than rendering a short article; reuse it.
     return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
@@ -72,6 +78,8 @@ def render_markdown(text: str) -> str:
 
 def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]:
     """Keep only allow-listed markup; return the HTML and the links that point outside content/."""
+    import nh3
+
     escapes: list[str] = []
     cleaned = nh3.clean(
         fragment,

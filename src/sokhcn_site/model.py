@@ -146,13 +146,40 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
+class Teaser:
+    """What a listing shows of an article: its page's render key hashes only this."""
+
+    path: str
+    title: str
+    date: datetime
+    summary: str
+
+    @classmethod
+    def of(cls, article: Article) -> Teaser:
+        return cls(article.path, article.title, article.date, article.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLink:
+    """What "Các tin khác" shows of an article."""
+
+    path: str
+    title: str
+    date: datetime
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleLink:
+        return cls(article.path, article.title, article.date)
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One page of a paginated list of articles."""
 
     title: str
     number: int  # 1-based
     count: int  # how many pages the list has
-    items: tuple[Article, ...]
+    items: tuple[Teaser, ...]
     path: str  # relative to the site root; "" is the home page
     prev_path: str | None
     next_path: str | None

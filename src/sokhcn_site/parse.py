@@ -277,3 +277,22 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
         return Parsed(None, problems)
     page = Page(source.display, slug, title, html, summary or first_paragraph(html), draft)
     return Parsed(page, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    source: Source
+    category: str | None  # None for a static page
+
+
+def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
+    """An article or a static page, whichever the job names."""
+    if job.category is None:
+        return parse_page(job.source, config)
+    return parse_article(job.source, job.category, config)
+
+
+def parse_setup(config: SiteConfig) -> SiteConfig:
+    """A parsing worker's state: the config, and the Markdown converter built once."""
+    render_markdown("")
+    return config

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
+from . import cache
 from .collect import collect, preview_badges
 from .config import load_config
 from .discover import Inputs, discover
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
+from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
 from .model import Article, Output, Page, Site, SiteConfig, Source
-from .parse import parse_article, parse_page
-from .partners import fetch_partners
+from .parallel import default_jobs, pool_map
+from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
-from .render import plan, render_page
+from .render import PageJob, plan, render_page
 from .site_search import article_text, build_site_search
 from .sitemap import build_sitemap
 from .templates import make_environment
-from .write import WriteStats, safe_relative, write_failure, write_site
+from .write import WriteStats, open_stage, safe_relative, write_failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class BuildOptions:
     cache_dir: Path = Path(".cache")
     offline: bool = False  # partner feeds come from the cache only
     preview: bool = False  # `serve`: mark drafts and future articles on their pages
+    use_cache: bool = True  # parse results and render keys in cache_dir/build/
+    jobs: int = field(default_factory=default_jobs)  # processes that parse and render
 
 
 # Told (step, done, total) as a long step works through its items; the CLI draws a bar with it.
@@ -52,12 +58,32 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     config_failed: bool = False  # the configuration or a folder option is unusable
     site: Site | None = None
-    outputs: tuple[Output, ...] = ()
+    outputs: tuple[Output, ...] = ()  # the files, when the build did not write them
+    paths: tuple[str, ...] = ()  # every file of the site, relative to the output folder
     written: WriteStats | None = None  # None when nothing was written
+    articles: int = 0  # published
+    pages: int = 0  # static pages published
 
     @property
     def failed(self) -> bool:
         return self.config_failed or has_errors(self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsing:
+    articles: tuple[tuple[Source, Article], ...]
+    pages: tuple[tuple[Source, Page], ...]
+    problems: tuple[Diagnostic, ...]
+    entries: Mapping[bytes, Parsed]  # parse key -> result, for the cache
+
+
+@dataclass(frozen=True, slots=True)
+class _Products:
+    """Everything the output folder will hold."""
+
+    pages: tuple[PageJob, ...]  # to render, unless the cache has them
+    files: tuple[Output, ...]  # made directly: feeds, sitemap, copied files
+    keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
 
 
 def _folders(options: BuildOptions) -> list[Diagnostic]:
@@ -71,42 +97,54 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
 
 
 def _parse_all(
-    inputs: Inputs, config: SiteConfig, progress: Progress
-) -> tuple[list[tuple[Source, Article]], list[tuple[Source, Page]], list[Diagnostic]]:
+    inputs: Inputs, config: SiteConfig, known: Mapping[bytes, Parsed], prints: Fingerprints,
+    stamp: bytes, options: BuildOptions, progress: Progress,
+) -> _Parsing:  # fmt: skip
+    """Parse every file whose key the cache does not know, in parallel."""
+    todo = [ParseJob(s, category) for s, category in inputs.articles]
+    todo += [ParseJob(s, None) for s in inputs.pages]
+    base = prints.of((stamp, config))
+    keys = [_parse_key(base, job) for job in todo]
+    missing = {key: job for key, job in zip(keys, todo, strict=True) if key not in known}
+    setup = partial(parse_setup, config)
+    fresh: dict[bytes, Parsed] = {}
+    results = pool_map(parse_job, list(missing.values()), options.jobs, setup=setup)
+    for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
+        fresh[key] = parsed
+        progress("parse", done, len(missing))
     articles: list[tuple[Source, Article]] = []
     pages: list[tuple[Source, Page]] = []
     problems = list(inputs.diagnostics)
-    total = len(inputs.articles) + len(inputs.pages)
-    for done, (source, category) in enumerate(inputs.articles, 1):
-        parsed = parse_article(source, category, config)
+    current: dict[bytes, Parsed] = {}  # only this build's files: the cache forgets the rest
+    for job, key in zip(todo, keys, strict=True):
+        parsed = current[key] = fresh[key] if key in fresh else known[key]
+        if parsed.item is not None:
+            prints.determined_by(parsed.item, key)
         problems.extend(parsed.diagnostics)
         if isinstance(parsed.item, Article):
-            articles.append((source, parsed.item))
-        progress("parse", done, total)
-    for done, source in enumerate(inputs.pages, len(inputs.articles) + 1):
-        parsed = parse_page(source, config)
-        problems.extend(parsed.diagnostics)
-        if isinstance(parsed.item, Page):
-            pages.append((source, parsed.item))
-        progress("parse", done, total)
-    return articles, pages, problems
+            articles.append((job.source, parsed.item))
+        elif isinstance(parsed.item, Page):
+            pages.append((job.source, parsed.item))
+    return _Parsing(tuple(articles), tuple(pages), tuple(problems), current)
 
 
-def _render_all(
-    site: Site, templates: Path, badges: Mapping[str, str], progress: Progress
-) -> tuple[list[Output], list[Diagnostic]]:
-    env = make_environment(templates, site.config.base_path)
-    outputs: list[Output] = []
-    problems: list[Diagnostic] = []
-    jobs = plan(site, badges)
-    for done, job in enumerate(jobs, 1):
-        result = render_page(env, job)
-        if isinstance(result, Output):
-            outputs.append(result)
-        elif result not in problems:  # one broken template fails every page alike
-            problems.append(result)
-        progress("render", done, len(jobs))
-    return outputs, problems
+def _parse_key(base: bytes, job: ParseJob) -> bytes:
+    """Everything a parse result depends on: the file's bytes, its place, config and code."""
+    source = job.source
+    place = "\0".join((job.category or "", source.rel, source.display)).encode()
+    return digest(b"\0".join((base, place, source.data)))
+
+
+def _products(
+    site: Site, inputs: Inputs, look: bytes, prints: Fingerprints, badges: Mapping[str, str]
+) -> _Products:
+    pages = plan(site, badges)
+    files = (*build_feeds(site), *build_sitemap(site), *_copies(inputs))
+    # article_text is per article and pure: the step a parse cache or worker pool can take over.
+    files += build_site_search(site, [article_text(a) for a in site.articles])
+    keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
+    keys |= {output.path: digest(output.data) for output in files}
+    return _Products(pages, files, keys)
 
 
 def _copies(inputs: Inputs) -> list[Output]:
@@ -116,30 +154,63 @@ def _copies(inputs: Inputs) -> list[Output]:
     ]
 
 
-def _collisions(outputs: list[Output]) -> list[Diagnostic]:
-    counts = Counter(o.path for o in outputs)
+def _write(
+    products: _Products, kept: Mapping[str, int], options: BuildOptions, base_path: str,
+    progress: Progress,
+) -> tuple[WriteStats | None, list[Diagnostic]]:  # fmt: skip
+    """Render what changed into a staged copy of the site; swap it in if all went well."""
+    problems: list[Diagnostic] = []
+    written = 0
+    # The site before last, kept by the swap, is recycled as the stage: see write.Stage.
+    spare = options.cache_dir / "spare-output" if options.use_cache else None
+    stage = open_stage(options.output, products.keys, spare)
+    try:
+        for path, inode in kept.items():
+            stage.keep(path, inode)
+        todo = [job for job in products.pages if job.path not in kept]
+        setup = partial(make_environment, options.templates, base_path)
+        for done, result in enumerate(pool_map(render_page, todo, options.jobs, setup=setup), 1):
+            if isinstance(result, Output):
+                written += stage.put(result)
+            elif result not in problems:  # one broken template fails every page alike
+                problems.append(result)
+            progress("render", done, len(todo))
+        for output in products.files:
+            if output.path not in kept:
+                written += stage.put(output)
+        if has_errors(problems):
+            stage.discard()
+            return None, problems
+        stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+    return WriteStats(written, len(products.keys) - written), problems
+
+
+def _collisions(paths: list[str]) -> list[Diagnostic]:
+    counts = Counter(paths)
     return [error(path, 1, "two inputs produce this same output file") for path, n in
             sorted(counts.items()) if n > 1]  # fmt: skip
 
 
-def _escapes(outputs: list[Output]) -> list[Diagnostic]:
+def _escapes(paths: list[str]) -> list[Diagnostic]:
     """The last guard: whatever slipped past the steps before must not reach write."""
     problems = []
-    for output in outputs:
+    for path in paths:
         try:
-            safe_relative(output.path)
+            safe_relative(path)
         except ValueError as exc:
-            problems.append(error(output.path, 1, str(exc)))
+            problems.append(error(path, 1, str(exc)))
     return problems
 
 
-def _references(
-    site: Site, outputs: list[Output], parsed: list[tuple[Source, Article | Page]]
-) -> list[Diagnostic]:
+def _references(site: Site, paths: list[str], parsing: _Parsing) -> list[Diagnostic]:
+    parsed = [*parsing.articles, *parsing.pages]
     shown = {item.source for item in (*site.articles, *site.pages)}
     unpublished = {item.path for _, item in parsed if item.source not in shown}
     sources = {source.display: source for source, _ in parsed}
-    return check_references(site, outputs, sources, unpublished)
+    return check_references(site, paths, sources, unpublished)
 
 
 def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
@@ -171,31 +242,117 @@ def build(
     problems += _folders(options) + (_output_overlaps(options) if write else [])
     if config is None or has_errors(problems):
         return BuildReport(tuple(problems), config_failed=True)
+    stamp = cache.code_stamp()
+    cache_folder = options.cache_dir / "build" if options.use_cache else None
+    state, notes = cache.load(cache_folder, stamp)  # the cache's own health, never replayed
+    prints = Fingerprints()
     inputs = discover(options.content, options.static)
-    parsed, pages, problems = _parse_all(inputs, config, progress)
-    site, site_problems = collect(config, parsed, pages, now=now, include_drafts=options.drafts)
-    problems += site_problems
-    if write and not has_errors(problems):  # partner feeds matter only to a published site
+    look = tree_digest(options.templates)  # any template can include any other
+    inputs_key = _inputs_key(prints.of((stamp, config, options.drafts, look)), inputs)
+    # Partner feeds are fetched anew by every build: a site showing them is never replayed.
+    replay = write and not (notes or inputs.diagnostics or config.partner_feeds or options.preview)
+    if replay and cache.replayable(state.outputs, options.output, inputs_key, now):
+        return _replay(state.outputs)
+    known, more_notes = cache.parse_results(state)
+    notes += more_notes
+    parsing = _parse_all(inputs, config, known.results, prints, stamp, options, progress)
+    site, site_problems = collect(
+        config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
+    )
+    problems += [*notes, *parsing.problems, *site_problems]
+    if write and config.partner_feeds and not has_errors(problems):  # only for a published site
+        from .partners import fetch_partners  # feedparser is slow to import; few sites need it
+
         partners, partner_problems = fetch_partners(
             config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
             timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline,
         )  # fmt: skip
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
-    # Render even after content errors: one run reports every problem, templates' too.
     badges = preview_badges(site, now) if options.preview else {}
-    outputs, render_problems = _render_all(site, options.templates, badges, progress)
-    problems += render_problems
-    outputs += [*build_feeds(site), *build_sitemap(site), *_copies(inputs)]
-    # article_text is per article and pure: the step a parse cache or worker pool can take over.
-    outputs += build_site_search(site, [article_text(a) for a in site.articles])
-    problems += _collisions(outputs) + _escapes(outputs)
-    problems += _references(site, outputs, [*parsed, *pages])
+    products = _products(site, inputs, look, prints, badges)
+    paths = list(products.keys)
+    every = [job.path for job in products.pages] + [o.path for o in products.files]
+    problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
     if has_errors(problems) or not write:
-        return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs))
+        # Render even after content errors: one run reports every problem, templates' too.
+        return _unwritten(options, config, site, products, problems, progress)
+    kept = cache.unchanged_outputs(state.outputs, options.output, products.keys)
     try:
-        stats = write_site(outputs, options.output)
+        stats, problems = _publish(options, state, products, kept, config.base_path, problems,
+                                   progress)  # fmt: skip
     except OSError as exc:
         problems.append(write_failure(options.output, exc))
-        return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs))
-    return BuildReport(tuple(sorted(problems)), site=site, outputs=tuple(outputs), written=stats)
+        return BuildReport(tuple(sorted(problems)), site=site, paths=tuple(paths))
+    report = BuildReport(
+        tuple(sorted(problems)), site=site, paths=tuple(paths), written=stats,
+        articles=len(site.articles), pages=len(site.pages),
+    )  # fmt: skip
+    if stats is not None and cache_folder is not None:
+        records = cache.record_outputs(
+            options.output, products.keys, state.outputs, kept, inputs_key,
+            _due(parsing, now, options.drafts),
+            (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
+        )  # fmt: skip
+        cache.save(cache_folder, stamp, state, known, parsing.entries, records)
+    return report
+
+
+def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
+    """Everything a site is made of besides the clock: every file's name and bytes."""
+    hasher = hashlib.blake2b(settings, digest_size=DIGEST_SIZE)
+    sources = [s for s, _ in inputs.articles] + [*inputs.pages, *inputs.assets, *inputs.static]
+    for source in sources:
+        hasher.update(
+            b"%d:%s%d:" % (len(source.display), source.display.encode(), len(source.data))
+        )
+        hasher.update(source.data)
+    return hasher.digest()
+
+
+def _due(parsing: _Parsing, now: datetime, drafts: bool) -> datetime | None:
+    """When the next future-dated article is due: the site built now is right until then."""
+    if drafts:
+        return None
+    waiting = [a.date for _, a in parsing.articles if not a.draft and a.date > now]
+    return min(waiting, default=None)
+
+
+def _replay(records: cache.OutputRecords) -> BuildReport:
+    """The report of the build that left the output folder as it is, which nothing changed."""
+    diagnostics, articles, pages = records.report
+    paths = tuple(records.files)
+    return BuildReport(diagnostics, paths=paths, written=WriteStats(0, len(paths)),
+                       articles=articles, pages=pages)  # fmt: skip
+
+
+def _publish(
+    options: BuildOptions, state: cache.CacheState, products: _Products,
+    kept: Mapping[str, int], base_path: str, problems: list[Diagnostic], progress: Progress,
+) -> tuple[WriteStats | None, list[Diagnostic]]:  # fmt: skip
+    """Write what changed; None when a page failed to render and nothing was written."""
+    if cache.untouched(state.outputs, options.output, products.keys, kept):
+        return WriteStats(0, len(kept)), problems  # nothing changed: touch nothing
+    stats, render_problems = _write(products, kept, options, base_path, progress)
+    return stats, problems + render_problems
+
+
+def _unwritten(
+    options: BuildOptions, config: SiteConfig, site: Site, products: _Products,
+    problems: list[Diagnostic], progress: Progress,
+) -> BuildReport:  # fmt: skip
+    """A build that writes nothing (check, serve, or content errors): still render every page,
+    to report template errors and to hand the files to `serve`."""
+    setup = partial(make_environment, options.templates, config.base_path)
+    outputs = list(products.files)
+    results = pool_map(render_page, products.pages, options.jobs, setup=setup)
+    for done, result in enumerate(results, 1):
+        if isinstance(result, Output):
+            outputs.append(result)
+        elif result not in problems:
+            problems.append(result)
+        progress("render", done, len(products.pages))
+    return BuildReport(
+        tuple(sorted(problems)), site=site, outputs=tuple(outputs), paths=tuple(products.keys),
+        articles=len(site.articles), pages=len(site.pages),
+    )  # fmt: skip

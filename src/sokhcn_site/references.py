@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, error, line_in
 from .markup import MD_LINK_MARKER, references
-from .model import Output, Site, Source
+from .model import Site, Source
 
 
 def output_file(path: str, outputs: set[str]) -> str | None:
@@ -22,7 +22,7 @@ def output_file(path: str, outputs: set[str]) -> str | None:
 
 def check_references(
     site: Site,
-    outputs: Iterable[Output],
+    paths: Iterable[str],
     sources: Mapping[str, Source],
     unpublished: set[str],
 ) -> list[Diagnostic]:
@@ -31,7 +31,7 @@ def check_references(
     `sources` maps display paths to files (for line numbers); `unpublished` holds the
     paths of articles that exist but are not published, already warned about by collect.
     """
-    written = {o.path for o in outputs}
+    written = set(paths)
     base = site.config.base_path
     problems = [
         error(

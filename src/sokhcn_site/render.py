@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, error
 from .listings import site_listings
-from .model import Output, Site
+from .model import ArticleLink, Output, Site
 from .sharing import article_sharing
+
+if TYPE_CHECKING:
+    import jinja2
 
 # Its search index lives beside it, in tim-kiem/index/ (search.py).
 SEARCH_PAGE = "tim-kiem/index.html"
@@ -23,6 +24,18 @@ SEARCH_PAGE = "tim-kiem/index.html"
 class NavItem:
     title: str
     path: str  # site-relative, or an absolute URL
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A context value computed only when the page is rendered, by a pure function.
+
+    A page's render key hashes the function's name and its arguments instead of the value,
+    so the pages the cache skips never pay for computing it.
+    """
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,7 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
         "badges": MappingProxyType(dict(badges or {})),
     }
     names = {c.slug: c.name for c in site.categories}
+    links = {a.key: ArticleLink.of(a) for a in site.articles}
 
     def job(path: str, template: str, subject: str, **values: Any) -> PageJob:
         context = MappingProxyType(
@@ -63,8 +77,9 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
     ]  # fmt: skip
     jobs += [
         job(f"{article.path}index.html", "article.html", article.source, article=article,
-            category_name=names[article.category], other_news=others,
-            sharing=article_sharing(site.config, article),
+            category_name=names[article.category],
+            other_news=tuple(links[other.key] for other in others),
+            sharing=Derived(article_sharing, (site.config, article)),
             feed_path=f"{article.category}/rss.xml")
         for article, others in zip(site.articles, site.other_news, strict=True)
     ]  # fmt: skip
@@ -80,8 +95,14 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> Output | Diagnostic:
     """The page's HTML, or a diagnostic naming the template, its line and the subject."""
+    import jinja2  # loaded by make_environment already; here only for its exception types
+
     try:
-        html = env.get_template(job.template).render(job.context)
+        context = {
+            name: value.function(*value.args) if isinstance(value, Derived) else value
+            for name, value in job.context.items()
+        }
+        html = env.get_template(job.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         return error(
             exc.filename or job.template, exc.lineno or 1, f"template error: {exc.message}"

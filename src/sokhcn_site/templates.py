@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .dates import format_date, format_short_date
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def make_environment(folder: Path, base_path: str) -> jinja2.Environment:
     """Templates from `folder`; `url` prefixes site-relative paths with the base path."""
+    import jinja2  # here: a build that renders nothing does without it
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import Diagnostic, error
 from .model import Output
@@ -25,69 +24,181 @@ class WriteStats:
     kept: int  # files identical to the previous build, hard-linked with their old mtime
 
 
-def safe_relative(path: str) -> PurePosixPath:
+def safe_relative(path: str) -> str:
     """`path` as a relative path that cannot leave the folder it is joined to."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
+    parts = path.split("/")
+    if not path or path.startswith("/") or "\\" in path or ".." in parts or "" in parts[:-1]:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
-    return pure
+    return path
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        with open(path, "rb") as old:
+            return os.fstat(old.fileno()).st_size == len(data) and old.read() == data
     except OSError:
         return False
 
 
-def _stage(outputs: Sequence[Output], stage: Path, previous: Path) -> WriteStats:
-    written = kept = 0
-    for output in outputs:
-        relative = safe_relative(output.path)
-        destination = stage.joinpath(*relative.parts)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        old = previous.joinpath(*relative.parts)
+def _create(path: str, data: bytes) -> None:
+    file = Path(path)
+    try:
+        file.write_bytes(data)
+    except FileNotFoundError:  # the first file of its folder
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+
+
+def _link(old: str, new: str) -> None:
+    try:
+        os.link(old, new)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(new), exist_ok=True)
+        os.link(old, new)
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    folders = set()
+    for path in paths:
+        while "/" in path:
+            path = path.rsplit("/", 1)[0]
+            if path in folders:
+                break
+            folders.add(path)
+    return folders
+
+
+def _recycle(folder: Path, paths: Collection[str]) -> dict[str, int]:
+    """Remove from `folder` whatever the new site does not have; return what stays (inodes)."""
+    wanted, folders = set(paths), _folders_of(paths)
+    present: dict[str, int] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        here, prefix = pending.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name in folders:
+                        pending.append((entry.path, name + "/"))
+                    else:
+                        shutil.rmtree(entry.path)
+                elif name in wanted:
+                    present[name] = entry.inode()
+                else:
+                    os.unlink(entry.path)
+    return present
+
+
+class Stage:
+    """A new site assembled beside the output folder; `commit` swaps it in.
+
+    The folder is either new, or the site before last kept from the previous swap (`spare`):
+    recycling it costs a walk and the files that changed, where filling a new folder costs a
+    link per file and deleting the old site another.
+    """
+
+    def __init__(self, folder: Path, target: Path, present: dict[str, int], spare: bool) -> None:
+        self.folder, self.target, self.spare = folder, target, spare
+        self._present = present  # files already in the folder -> inode
+
+    def _paths(self, path: str) -> tuple[str, str]:
+        relative = safe_relative(path)
+        return f"{self.target}/{relative}", f"{self.folder}/{relative}"
+
+    def _replace(self, path: str, new: str) -> None:
+        if self._present.pop(path, None) is not None:
+            os.unlink(new)
+
+    def put(self, output: Output) -> bool:
+        """Add a file; False when its bytes equal the current one's, which is linked instead."""
+        old, new = self._paths(output.path)
         if _same_bytes(old, output.data):
             try:
-                os.link(old, destination)
-                kept += 1
-                continue
+                self._adopt(output.path, old, new)
+                return False
             except OSError:
                 pass  # another file system, or links not allowed: copying is still correct
-        destination.write_bytes(output.data)
-        written += 1
-    return WriteStats(written, kept)
+        self._replace(output.path, new)
+        _create(new, output.data)
+        return True
+
+    def keep(self, path: str, inode: int | None = None) -> None:
+        """Add the current output's file (of `inode`, if known) as it is: it is up to date."""
+        old, new = self._paths(path)
+        try:
+            self._adopt(path, old, new, inode)
+        except OSError:
+            with open(old, "rb") as source:
+                data = source.read()
+            self._replace(path, new)
+            _create(new, data)
+
+    def _adopt(self, path: str, old: str, new: str, inode: int | None = None) -> None:
+        """Make `new` the very file `old` is, unless it already is."""
+        inode = inode or _inode(old)
+        if inode is None or self._present.get(path) != inode:
+            self._replace(path, new)
+            _link(old, new)
+
+    def commit(self) -> None:
+        """Put the new site in place; the stage then holds the previous one, if any."""
+        if not self.target.exists():
+            self.folder.rename(self.target)
+        elif not _exchange(self.folder, self.target):
+            # Without renameat2 there is a moment with no site at `target`; undo on failure.
+            retired = self.folder.with_name(self.folder.name + ".old")
+            self.target.rename(retired)
+            try:
+                self.folder.rename(self.target)
+            except BaseException:
+                retired.rename(self.target)
+                raise
+            retired.rename(self.folder)
+        if not self.spare:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def discard(self) -> None:
+        if not self.spare:  # a spare is put right by the next build, whatever it holds
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def open_stage(target: Path, paths: Collection[str] = (), spare: Path | None = None) -> Stage:
+    """A stage for a site of `paths`; in `spare` when it is on the output's file system."""
+    # A linked output (public -> /var/www/site) stays a link: the swap happens at its target.
+    target = target.resolve() if target.is_symlink() else target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
+    _remove_stale(target)
+    if spare is not None:
+        spare = spare.absolute()
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(spare.parent).st_dev == os.stat(target.parent).st_dev:
+            if not spare.is_dir() or spare.is_symlink():
+                if spare.is_symlink() or spare.exists():
+                    spare.unlink()
+                spare.mkdir(mode=0o755)
+            return Stage(spare, target, _recycle(spare, paths), spare=True)
+    folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+    folder.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
+    return Stage(folder, target, {}, spare=False)
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2); False where that is not available."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def _swap_in(stage: Path, target: Path) -> None:
-    """Put `stage` at `target`; afterwards `stage` holds the previous site, if any."""
-    if not target.exists():
-        stage.rename(target)
-        return
-    if _exchange(stage, target):
-        return
-    # Without renameat2 there is a moment with no site at `target`; undo on failure.
-    retired = stage.with_name(stage.name + ".old")
-    target.rename(retired)
-    try:
-        stage.rename(target)
-    except BaseException:
-        retired.rename(target)
-        raise
-    retired.rename(stage)
 
 
 def _staging_prefix(target: Path) -> str:
@@ -102,27 +213,25 @@ def _remove_stale(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def write_site(outputs: Sequence[Output], target: Path) -> WriteStats:
+def write_site(outputs: Iterable[Output], target: Path) -> WriteStats:
     """Build the new site in a sibling folder, then swap it in; on any failure, drop it.
 
     Two builds into the same output folder at the same time are not supported: each
     removes the other's staging folder as stale.
     """
-    # A linked output (public -> /var/www/site) stays a link: the swap happens at its target.
-    target = target.resolve() if target.is_symlink() else target.absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not target.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
-    _remove_stale(target)
-    stage = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+    stage = open_stage(target)
+    written = kept = 0
     try:
-        stage.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
-        stats = _stage(outputs, stage, target)
-        _swap_in(stage, target)
-    finally:
-        # The new site failed, or `stage` now holds the old one: either way it goes.
-        shutil.rmtree(stage, ignore_errors=True)
-    return stats
+        for output in outputs:
+            if stage.put(output):
+                written += 1
+            else:
+                kept += 1
+        stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+    return WriteStats(written, kept)
 
 
 def write_failure(target: Path, exc: OSError) -> Diagnostic:

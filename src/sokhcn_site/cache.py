@@ -1,0 +1,288 @@
+"""The build cache on disk: parse results by content key, and what each output file holds.
+
+Layout of `<cache-dir>/build/`: `index` names every other file with the digest of its
+contents and the stamp of the code that wrote them; `parse-XX` hold parse results, spread
+over shards so that editing one article rewrites one small file; `outputs` records, for the
+output folder last written, each file's render key and its size, mtime and inode.
+
+Every file is framed with a digest of its contents. Anything that does not check out -- a
+missing or extra file, garbage, a truncated file, another version of the code -- makes the
+whole cache count as empty, with one warning: the build is then slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import pickle
+import platform
+import tempfile
+import zlib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import Diagnostic, warning
+from .keys import digest, tree_digest
+
+FORMAT = 1
+_MAGIC = b"sokhcn-site cache\n"
+_CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
+_INDEX = "index"
+_OUTPUTS = "outputs"
+_SHARD_PREFIX = "parse-"
+_SHARDS = 64
+# The libraries whose output ends up in the site: a new version may render differently.
+_LIBRARIES = ("markdown", "nh3", "jinja2", "feedgen", "python-slugify", "pyyaml")
+
+
+# What os.stat says about a file: (size, mtime_ns, inode). A file whose stamp is unchanged was
+# not touched. A plain tuple: 24,000 of them unpickle ten times faster than dataclasses.
+FileStamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecords:
+    """The output folder as the last build left it."""
+
+    target: str  # absolute path of the output folder
+    files: Mapping[str, tuple[bytes, FileStamp]]  # path -> (render key, stamp)
+    folders: Mapping[str, FileStamp]  # every folder, to notice files added by hand
+    # The digest of every input of the build that wrote them, until when that build's site
+    # stays right (a future-dated article falls due), and what it reported.
+    inputs: bytes = b""
+    until: datetime | None = None
+    report: Any = None
+
+
+NO_OUTPUTS = OutputRecords("", {}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class CacheState:
+    outputs: OutputRecords = NO_OUTPUTS
+    # What is on disk now, so that saving rewrites only the files that change.
+    files: Mapping[str, bytes] = field(default_factory=dict)  # name -> checksum
+    # Parse shards, checked but not yet unpickled: a build where nothing changed needs none.
+    payloads: Mapping[str, bytes] = field(default_factory=dict)
+    folder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseCache:
+    results: Mapping[bytes, Any] = field(default_factory=dict)  # parse key -> parse result
+    shards: Mapping[str, frozenset[bytes]] = field(default_factory=dict)  # name -> keys
+
+
+class _Damaged(Exception):
+    """A cache file that cannot be trusted; the message says which and why."""
+
+
+def code_stamp() -> bytes:
+    """Changes whenever the code that parses and renders may produce something else."""
+    package = Path(__file__).resolve().parent
+    libraries = []
+    for name in _LIBRARIES:
+        try:
+            libraries.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            libraries.append(f"{name}=-")
+    text = f"{FORMAT} {__version__} {platform.python_version()} {' '.join(libraries)}"
+    return digest(text.encode() + tree_digest(package, "*.py"))
+
+
+def _checksum(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(8, "big")
+
+
+def _frame(payload: bytes) -> bytes:
+    return _MAGIC + _checksum(payload) + payload
+
+
+def _unframe(path: Path) -> tuple[bytes, bytes]:
+    """(checksum, payload) of a cache file whose checksum holds, or _Damaged."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _Damaged(f"thiếu tệp {path.name}") from None
+    except OSError as exc:
+        raise _Damaged(f"không đọc được {path.name}: {exc.strerror}") from None
+    head = len(_MAGIC)
+    stored, payload = data[head : head + _CHECK_SIZE], data[head + _CHECK_SIZE :]
+    if not data.startswith(_MAGIC) or _checksum(payload) != stored:
+        raise _Damaged(f"tệp {path.name} bị hỏng")
+    return stored, payload
+
+
+def _loads(name: str, payload: bytes) -> Any:
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a payload that passed its checksum but was written by other code
+        raise _Damaged(f"tệp {name} không đọc được") from None
+
+
+def _unusable(folder: str, exc: _Damaged) -> Diagnostic:
+    return warning(folder, 1, f"bộ nhớ đệm không dùng được ({exc}); đã bỏ qua, dựng lại toàn bộ")
+
+
+def _shard(key: bytes) -> str:
+    return f"{_SHARD_PREFIX}{key[0] % _SHARDS:02d}"
+
+
+def _ours(name: str) -> bool:
+    return name in (_INDEX, _OUTPUTS) or name.startswith((_SHARD_PREFIX, ".tmp"))
+
+
+def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic]]:
+    """The cache in `folder`, or an empty one (and a warning if it was there but unusable)."""
+    if folder is None or not folder.is_dir() or not any(_ours(p.name) for p in folder.iterdir()):
+        return CacheState(), []
+    try:
+        _, payload = _unframe(folder / _INDEX)
+        index = _loads(_INDEX, payload)
+        if not isinstance(index, dict) or index.get("format") != FORMAT:
+            raise _Damaged("định dạng khác")
+        if index.get("stamp") != stamp:
+            raise _Damaged("được tạo bởi một phiên bản khác của chương trình")
+        payloads = {}
+        for name, expected in sorted(index["files"].items()):
+            found, payloads[name] = _unframe(folder / name)
+            if found != expected:
+                raise _Damaged(f"tệp {name} không khớp với mục lục")
+        outputs = _loads(_OUTPUTS, payloads.pop(_OUTPUTS)) if _OUTPUTS in payloads else NO_OUTPUTS
+    except _Damaged as exc:
+        return CacheState(), [_unusable(str(folder), exc)]
+    return CacheState(outputs, dict(index["files"]), payloads, str(folder)), []
+
+
+def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
+    """The cached parse results; none (and a warning) if a shard cannot be read."""
+    results: dict[bytes, Any] = {}
+    shards: dict[str, frozenset[bytes]] = {}
+    try:
+        for name, payload in state.payloads.items():
+            entries = _loads(name, payload)
+            shards[name] = frozenset(entries)
+            results.update(entries)
+    except _Damaged as exc:
+        return ParseCache(), [_unusable(state.folder, exc)]
+    return ParseCache(results, shards), []
+
+
+def _write(folder: Path, name: str, value: Any) -> bytes:
+    """Write one framed file atomically; return its digest."""
+    framed = _frame(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    with os.fdopen(handle, "wb") as sink:
+        sink.write(framed)
+    os.replace(temporary, folder / name)
+    return framed[len(_MAGIC) : len(_MAGIC) + _CHECK_SIZE]
+
+
+def save(
+    folder: Path, stamp: bytes, old: CacheState, old_parsed: ParseCache,
+    parsed: Mapping[bytes, Any], outputs: OutputRecords,
+) -> None:  # fmt: skip
+    """Store this build's parse results and output records; files that did not change stay."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_shard: dict[str, dict[bytes, Any]] = {}
+    for key, value in parsed.items():
+        by_shard.setdefault(_shard(key), {})[key] = value
+    files: dict[str, bytes] = {}
+    for name, entries in sorted(by_shard.items()):
+        same = old_parsed.shards.get(name) == frozenset(entries) and name in old.files
+        files[name] = old.files[name] if same else _write(folder, name, entries)
+    same = outputs == old.outputs and _OUTPUTS in old.files
+    files[_OUTPUTS] = old.files[_OUTPUTS] if same else _write(folder, _OUTPUTS, outputs)
+    if files != old.files:
+        _write(folder, _INDEX, {"format": FORMAT, "stamp": stamp, "files": files})
+    for path in folder.iterdir():
+        if _ours(path.name) and path.name != _INDEX and path.name not in files:
+            path.unlink(missing_ok=True)
+
+
+def file_stamp(path: str | Path) -> FileStamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    folders = {""}
+    for path in paths:
+        while "/" in path:
+            path = path.rsplit("/", 1)[0]
+            if path in folders:
+                break
+            folders.add(path)
+    return folders
+
+
+def record_outputs(
+    target: Path, keys: Mapping[str, bytes], previous: OutputRecords, kept: Collection[str],
+    inputs: bytes, until: datetime | None, report: Any,
+) -> OutputRecords:  # fmt: skip
+    """Stamp every file just written to `target` (and every folder) with its render key.
+
+    A kept file is the same file as before (a hard link), so its stamp is the one recorded.
+    """
+    root = str(target.absolute())
+    files = {}
+    for path, key in keys.items():
+        stamp = previous.files[path][1] if path in kept else file_stamp(f"{root}/{path}")
+        if stamp is not None:
+            files[path] = (key, stamp)
+    folders = {}
+    for folder in _folders(keys):
+        stamp = file_stamp(f"{root}/{folder}" if folder else root)
+        if stamp is not None:
+            folders[folder] = stamp
+    return OutputRecords(root, files, folders, inputs, until, report)
+
+
+def unchanged_outputs(
+    records: OutputRecords, target: Path, keys: Mapping[str, bytes]
+) -> dict[str, int]:
+    """The paths whose file is still the one rendered from the same key, with its inode."""
+    root = str(target.absolute())
+    if records.target != root:
+        return {}
+    kept = {}
+    for path, key in keys.items():
+        record = records.files.get(path)
+        if record is not None and record[0] == key and file_stamp(f"{root}/{path}") == record[1]:
+            kept[path] = record[1][2]
+    return kept
+
+
+def untouched(
+    records: OutputRecords, target: Path, keys: Mapping[str, bytes], kept: Mapping[str, int]
+) -> bool:
+    """True when the output folder holds exactly the files to write, all of them kept."""
+    if not kept.keys() == keys.keys() == records.files.keys():
+        return False
+    root = str(target.absolute())
+    return all(
+        file_stamp(f"{root}/{folder}" if folder else root) == stamp
+        for folder, stamp in records.folders.items()
+    )
+
+
+def replayable(records: OutputRecords, target: Path, inputs: bytes, now: datetime) -> bool:
+    """True when the output folder is the untouched site of a build of these very inputs."""
+    root = str(target.absolute())
+    if records.target != root or not records.inputs or records.inputs != inputs:
+        return False
+    if records.until is not None and now >= records.until:
+        return False
+    return all(
+        file_stamp(f"{root}/{path}") == stamp for path, (_, stamp) in records.files.items()
+    ) and all(
+        file_stamp(f"{root}/{folder}" if folder else root) == stamp
+        for folder, stamp in records.folders.items()
+    )

@@ -1,0 +1,81 @@
+"""Run a pure step over many items on a pool of processes, results in input order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+State = TypeVar("State")
+
+# Below this many items a pool costs more to start than it saves.
+MIN_ITEMS_PER_WORKER = 64
+# Enough chunks per worker that one slow chunk does not leave the others idle at the end.
+CHUNKS_PER_WORKER = 8
+
+# Set once in each worker process by _install (the executor's initializer), read by _chunk.
+_worker: tuple[Callable[..., Any], Any, Sequence[Any]] | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork hands the items to the workers without pickling them (the pages share the parent's
+    # memory until written); where fork does not exist, spawn pickles them once per worker.
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _install(
+    step: Callable[[State, Item], Result], setup: Callable[[], State], items: Sequence[Item]
+) -> None:
+    global _worker
+    _worker = (step, setup(), items)
+
+
+def _chunk(start: int, stop: int) -> list[Any]:
+    assert _worker is not None, "_install runs first in every worker"
+    step, state, items = _worker
+    return [step(state, items[index]) for index in range(start, stop)]
+
+
+def pool_map(
+    step: Callable[[State, Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    *,
+    setup: Callable[[], State],
+) -> Iterator[Result]:
+    """`step(state, item)` for every item, in order; `setup()` makes each worker's state once.
+
+    `step` and `setup` must be module-level functions (a worker finds them by name) and
+    `step` must be pure: then the results are the same whatever `jobs` is.
+    """
+    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    if workers <= 1:
+        state = setup()
+        for item in items:
+            yield step(state, item)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only when there is a pool to run
+
+    size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_install,
+        initargs=(step, setup, items),
+    ) as pool:
+        for results in pool.map(_chunk, *zip(*bounds, strict=True)):
+            yield from results

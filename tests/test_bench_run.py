@@ -1,0 +1,27 @@
+"""A short benchmark run works end to end (the benchmark itself is not a test: no times)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--articles", "200"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for start in ("Markdown floor: ", "cold build: "):
+        assert sum(line.startswith(start) for line in lines) == 1, done.stdout
+    cold = next(line for line in lines if line.startswith("cold build: "))
+    assert " s (CPU " in cold and "pages/s" in cold and "peak memory" in cold
+    for change in ("nothing changed", "one body edited", "one title changed",
+                   "one article added", "one article deleted"):  # fmt: skip
+        [line] = [line for line in lines if line.startswith(f"rebuild, {change}: ")]
+        assert line.endswith("output byte-identical to a clean build"), line
+    [unchanged] = [line for line in lines if line.startswith("rebuild, nothing changed: ")]
+    assert ", 0 files written" in unchanged

@@ -1,0 +1,244 @@
+"""Incremental builds give exactly the site a clean build gives, and touch nothing needlessly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import article
+
+CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
+CONFIG = {"page_size": 4, "feed_size": 5, "other_news": 3, "categories": {CAT: "Tin", OTHER: "TB"}}
+
+
+def _articles(count: int) -> dict[str, str]:
+    files = {}
+    for n in range(1, count + 1):
+        folder = CAT if n % 3 else OTHER
+        body = f"Đoạn **{n}** với [liên kết](https://example.org/{n}).\n\n- một\n- hai\n"
+        files[f"content/{folder}/2021-03-{n:02d}-bai-{n}.md"] = article(
+            f"Bài số {n}", f"2021-03-{n:02d} 08:00", body=body, author="Tác giả"
+        )
+    return files
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
+
+
+def _same_as_clean_build(site, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    assert site.build("--no-cache", "--output", str(clean)).code == 0
+    assert site.files() == _tree(clean)
+
+
+@pytest.fixture
+def built(make_site):
+    site = make_site(_articles(12), CONFIG)
+    assert site.build().code == 0
+    return site
+
+
+def _path(n: int) -> str:
+    return f"content/{CAT if n % 3 else OTHER}/2021-03-{n:02d}-bai-{n}.md"
+
+
+def test_editing_a_body_changes_its_page_and_feeds_like_a_clean_build(built, tmp_path):
+    built.write(_path(11), article("Bài số 11", "2021-03-11 08:00", body="Nội dung **mới**."))
+    result = built.build()
+    assert result.code == 0
+    assert built.html(f"{CAT}/bai-11/index.html").xpath("string(//div[@class='body']//strong)") == (
+        "mới"
+    )
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_a_new_title_reaches_listings_other_news_and_feeds(built, tmp_path):
+    built.write(_path(8), article("Tiêu đề đã sửa", "2021-03-08 08:00", body="Thân bài."))
+    assert built.build().code == 0
+    boxes = built.html(f"{CAT}/bai-10/index.html").xpath("//aside[@class='other-news']//a/text()")
+    assert "Tiêu đề đã sửa" in boxes
+    assert "Tiêu đề đã sửa" in built.html("page/2/index.html").xpath("//h2/a/text()")
+    assert "Tiêu đề đã sửa" in (built.output / "rss.xml").read_text()
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_adding_an_article_shifts_the_listings_like_a_clean_build(built, tmp_path):
+    built.write(f"content/{CAT}/2021-03-20-moi.md", article("Bài mới", "2021-03-20 09:00"))
+    assert built.build().code == 0
+    titles = built.html("index.html").xpath("//ol[@class='article-list']//h2/a/text()")
+    assert titles[0] == "Bài mới"
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_deleting_an_article_removes_its_page_and_every_mention(built, tmp_path):
+    (built.root / _path(7)).unlink()
+    assert built.build().code == 0
+    assert not (built.output / CAT / "bai-7").exists()
+    assert not any(b"bai-7/" in data for data in built.files().values())
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_a_template_change_rerenders_every_page(built, tmp_path):
+    base = built.root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("Bỏ qua, đến nội dung chính", "Đến nội dung"))
+    assert built.build().code == 0
+    pages = [data for path, data in built.files().items() if path.endswith(".html")]
+    assert all("Bỏ qua, đến nội dung".encode() not in data for data in pages)
+    _same_as_clean_build(built, tmp_path)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in [folder, *folder.rglob("*")]
+    }
+
+
+def test_a_build_where_nothing_changed_touches_no_file(built):
+    before = _snapshot(built.output)
+    siblings = sorted(p.name for p in built.root.iterdir())
+    result = built.build()
+    assert result.code == 0
+    assert "0 tệp ghi mới" in result.out
+    assert _snapshot(built.output) == before
+    assert sorted(p.name for p in built.root.iterdir()) == siblings
+
+
+def test_a_file_changed_by_hand_in_the_output_is_put_right(built, tmp_path):
+    page = built.output / CAT / "bai-5" / "index.html"
+    page.write_text("hỏng")
+    (built.output / "rac.html").write_text("không thuộc trang web")
+    assert built.build().code == 0
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_jobs_do_not_change_a_single_byte(make_site, tmp_path):
+    config = {**CONFIG, "categories": {**CONFIG["categories"], "khoa-hoc": "Khoa học"}}
+    site = make_site(_articles(28) | _articles_in("khoa-hoc", 150), config)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert site.build("--no-cache", "--jobs", "1", "--output", str(one)).code == 0
+    assert site.build("--no-cache", "--jobs", "2", "--output", str(two)).code == 0
+    assert len(_tree(one)) > 150
+    assert _tree(one) == _tree(two)
+
+
+def _articles_in(folder: str, count: int) -> dict[str, str]:
+    return {
+        f"content/{folder}/2019-{1 + n // 28:02d}-{1 + n % 28:02d}-tin-{n}.md": article(
+            f"Tin {n}", f"2019-{1 + n // 28:02d}-{1 + n % 28:02d}", body=f"Thân bài *{n}*."
+        )
+        for n in range(count)
+    }
+
+
+def _cache_files(site) -> list[Path]:
+    return sorted(p for p in (site.root / ".cache" / "build").iterdir() if p.is_file())
+
+
+def _damage_half(site) -> None:
+    for path in _cache_files(site)[::2]:
+        path.unlink()
+
+
+def _garbage(site) -> None:
+    victim = max(_cache_files(site), key=lambda p: p.stat().st_size)
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 16] = b"\x00garbage\xff" * 2
+    victim.write_bytes(bytes(data))
+
+
+def _truncate(site) -> None:
+    victim = max(_cache_files(site), key=lambda p: p.stat().st_size)
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 3])
+
+
+def _new_version(site, monkeypatch) -> None:
+    monkeypatch.setattr("sokhcn_site.cache.__version__", "999.0")
+
+
+@pytest.mark.parametrize("damage", [_damage_half, _garbage, _truncate, _new_version])
+def test_a_damaged_or_foreign_cache_is_ignored_and_said_so(built, tmp_path, monkeypatch, damage):
+    built.write(_path(4), article("Bài bốn mới", "2021-03-04 08:00"))
+    if damage is _new_version:
+        damage(built, monkeypatch)
+    else:
+        damage(built)
+    result = built.build()
+    assert result.code == 0
+    warnings = [line for line in result.err.splitlines() if "bộ nhớ đệm" in line]
+    assert len(warnings) == 1 and ": warning: " in warnings[0], result.err
+    _same_as_clean_build(built, tmp_path)
+    again = built.build()  # the cache written by that build is sound again
+    assert again.code == 0 and "bộ nhớ đệm" not in again.err
+
+
+def test_no_cache_leaves_no_cache_behind(make_site):
+    site = make_site(_articles(3), CONFIG)
+    assert site.build("--no-cache").code == 0
+    assert not (site.root / ".cache" / "build").exists()
+
+
+def test_the_cache_is_kept_where_cache_dir_says(make_site, tmp_path):
+    site = make_site(_articles(3), CONFIG)
+    assert site.build("--cache-dir", str(tmp_path / "elsewhere")).code == 0
+    assert (tmp_path / "elsewhere" / "build" / "index").is_file()
+    assert not os.path.exists(site.root / ".cache" / "build")
+
+
+def test_a_series_of_rebuilds_recycling_the_previous_site_stays_exact(built, tmp_path):
+    changes = [
+        lambda: built.write(_path(2), article("Bài hai đã sửa", "2021-03-02 08:00")),
+        lambda: (built.root / _path(5)).unlink(),
+        lambda: built.write(f"content/{OTHER}/2021-03-25-moi.md", article("Mới", "2021-03-25")),
+        lambda: built.write(_path(10), article("Bài số 10", "2021-03-10 08:00", body="Khác.")),
+    ]
+    for change in changes:
+        change()
+        assert built.build().code == 0
+        _same_as_clean_build(built, tmp_path)
+    # Whatever happened to the kept copy of the site before last, it is put right.
+    spare = built.root / ".cache" / "spare-output"
+    assert spare.is_dir()
+    (spare / "rac.html").write_text("rác")
+    for page in spare.rglob("index.html"):
+        page.unlink()
+        page.write_text("cũ")
+    built.write(_path(1), article("Bài một đã sửa", "2021-03-01 08:00"))
+    assert built.build().code == 0
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_a_file_added_by_hand_to_the_output_is_removed_even_when_nothing_changed(built):
+    (built.output / CAT / "rac.html").write_text("không thuộc trang web")
+    assert built.build().code == 0
+    assert not (built.output / CAT / "rac.html").exists()
+
+
+def test_an_unchanged_site_still_reports_its_warnings(built):
+    built.write(_path(3), article("Bài số 3", "2021-03-03 08:00", tac_gia="X"))
+    first = built.build()
+    assert first.code == 0 and "tac_gia" in first.err
+    again = built.build()
+    assert "0 tệp ghi mới" in again.out
+    assert again.err == first.err
+
+
+def test_a_future_article_appears_when_due_though_no_file_changed(built, tmp_path):
+    from datetime import datetime, timedelta
+
+    from sokhcn_site.pipeline import BuildOptions, build
+
+    built.write(f"content/{CAT}/2021-04-01-hen-gio.md", article("Hẹn giờ", "2021-04-01 08:00"))
+    root = built.root
+    options = BuildOptions(
+        content=root / "content", templates=root / "templates", static=root / "static",
+        config=root / "site.yaml", output=built.output, cache_dir=root / ".cache",
+    )  # fmt: skip
+    due = datetime.fromisoformat("2021-04-01T08:00:00+07:00")
+    assert not build(options, now=due - timedelta(days=1)).failed
+    assert not (built.output / CAT / "hen-gio").exists()
+    assert not build(options, now=due + timedelta(minutes=1)).failed
+    assert (built.output / CAT / "hen-gio" / "index.html").is_file()
