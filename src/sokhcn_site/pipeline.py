@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import cache
 from .collect import collect, preview_badges
@@ -23,6 +24,7 @@ from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
 from .render import PageJob, plan, render_page
+from .search import IndexedText
 from .site_search import article_text, build_site_search
 from .sitemap import build_sitemap
 from .templates import make_environment
@@ -136,12 +138,12 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 
 def _products(
-    site: Site, inputs: Inputs, look: bytes, prints: Fingerprints, badges: Mapping[str, str]
-) -> _Products:
+    site: Site, inputs: Inputs, look: bytes, prints: Fingerprints, badges: Mapping[str, str],
+    texts: Sequence[IndexedText],
+) -> _Products:  # fmt: skip
     pages = plan(site, badges)
     files = (*build_feeds(site), *build_sitemap(site), *_copies(inputs))
-    # article_text is per article and pure: the step a parse cache or worker pool can take over.
-    files += build_site_search(site, [article_text(a) for a in site.articles])
+    files += build_site_search(site, texts)
     keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
     return _Products(pages, files, keys)
@@ -270,7 +272,8 @@ def build(
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
-    products = _products(site, inputs, look, prints, badges)
+    texts, text_entries = _search_texts(site, parsing, known.results, options.jobs)
+    products = _products(site, inputs, look, prints, badges, texts)
     paths = list(products.keys)
     every = [job.path for job in products.pages] + [o.path for o in products.files]
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
@@ -294,8 +297,41 @@ def build(
             _due(parsing, now, options.drafts),
             (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
         )  # fmt: skip
-        cache.save(cache_folder, stamp, state, known, parsing.entries, records)
+        entries = {**parsing.entries, **text_entries}
+        cache.save(cache_folder, stamp, state, known, entries, records)
     return report
+
+
+def _index_step(state: None, article: Article) -> IndexedText:
+    return article_text(article)
+
+
+def _stateless() -> None:
+    return None
+
+
+def _search_texts(
+    site: Site, parsing: _Parsing, known: Mapping[bytes, Any], jobs: int
+) -> tuple[list[IndexedText], dict[bytes, IndexedText]]:
+    """Each article's search text: cached under its parse key, else computed in parallel.
+
+    An article that collect changed (its links to other articles resolved) is not the parsed
+    one any more: its text is computed afresh and not cached.
+    """
+    origin = {p.item.source: (p.item, key) for key, p in parsing.entries.items() if p.item}
+    keys = []
+    for article in site.articles:
+        item, key = origin.get(article.source, (None, b""))
+        keys.append(digest(b"search-text\0" + key) if item is article else None)
+    missing = [a for a, k in zip(site.articles, keys, strict=True) if k is None or k not in known]
+    fresh = iter(list(pool_map(_index_step, missing, jobs, setup=_stateless)))
+    texts, entries = [], {}
+    for key in keys:
+        text = known[key] if key is not None and key in known else next(fresh)
+        texts.append(text)
+        if key is not None:
+            entries[key] = text
+    return texts, entries
 
 
 def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
