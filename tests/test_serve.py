@@ -295,3 +295,11 @@ def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, mo
     assert not preview.rebuild().failed
     assert b"Tin th" in respond(preview.state, "/portal/tin/a/").body
     assert [r.failed for r in seen] == [False, True, False]
+
+
+def test_serve_builds_in_one_process_beside_its_http_threads():
+    from sokhcn_site.cli import _parser, _serve_options
+
+    args = _parser().parse_args(["serve", "--port", "0"])
+    options = _serve_options(args)
+    assert options.jobs == 1 and options.drafts and options.preview

@@ -195,9 +195,11 @@ def run_new(args: argparse.Namespace) -> int:
 
 def _serve_options(args: argparse.Namespace) -> BuildOptions:
     # Drafts and future articles are shown, marked; the output folder is never touched.
+    # One process: forking worker processes while the HTTP threads run can deadlock a child
+    # on a lock a thread held at the fork; the cache keeps the preview's rebuilds small.
     return BuildOptions(
         content=args.content, templates=args.templates, static=args.static,
-        config=args.config, base_url=args.base_url, drafts=True, preview=True,
+        config=args.config, base_url=args.base_url, drafts=True, preview=True, jobs=1,
     )  # fmt: skip
 
 
