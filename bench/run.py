@@ -35,6 +35,7 @@ sys.path.insert(0, str(BENCH))
 from corpus import CATEGORIES, generate_corpus  # noqa: E402
 from peers import runner  # noqa: E402
 from peers.convert import articles as corpus_articles  # noqa: E402
+from search_bench import measure_search, summary  # noqa: E402
 
 PELICAN_VENV = ROOT / ".cache" / "bench" / "pelican-venv"
 
@@ -244,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="passed to the build")
     parser.add_argument("--compare", default="", help="comma-separated: pelican,hugo")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip measuring the search page in Chromium"
+    )
     args = parser.parse_args(argv)
     from sokhcn_site.parallel import default_jobs
 
@@ -260,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"/ {jobs} cores)", flush=True)  # fmt: skip
         cold, rebuilds, identical = measure_ours(site, work, ["--jobs", str(jobs)])
         print(f"cold build / Markdown floor: {cold.seconds / floor:.2f}")
+        if not args.no_search:
+            print(summary(measure_search(work / "public")), flush=True)
         tools = [t.strip() for t in args.compare.split(",") if t.strip()]
         if tools:
             compare(tools, corpus, work, cold, rebuilds["one body edited"])

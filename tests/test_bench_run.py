@@ -25,3 +25,5 @@ def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds():
         assert line.endswith("output byte-identical to a clean build"), line
     [unchanged] = [line for line in lines if line.startswith("rebuild, nothing changed: ")]
     assert ", 0 files written" in unchanged
+    [search] = [line for line in lines if line.startswith("search at 200 articles: ")]
+    assert "first query downloads at most" in search and "ms after the data arrived" in search
