@@ -18,7 +18,7 @@ import pickle
 import platform
 import tempfile
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 from . import __version__
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
+from .write import folders_of
 
 FORMAT = 1
 _MAGIC = b"sokhcn-site cache\n"
@@ -212,17 +213,6 @@ def file_stamp(path: str | Path) -> FileStamp | None:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _folders(paths: Iterable[str]) -> set[str]:
-    folders = {""}
-    for path in paths:
-        while "/" in path:
-            path = path.rsplit("/", 1)[0]
-            if path in folders:
-                break
-            folders.add(path)
-    return folders
-
-
 def record_outputs(
     target: Path, keys: Mapping[str, bytes], previous: OutputRecords, kept: Collection[str],
     inputs: bytes, until: datetime | None, report: Any,
@@ -238,7 +228,7 @@ def record_outputs(
         if stamp is not None:
             files[path] = (key, stamp)
     folders = {}
-    for folder in _folders(keys):
+    for folder in {"", *folders_of(keys)}:
         stamp = file_stamp(f"{root}/{folder}" if folder else root)
         if stamp is not None:
             folders[folder] = stamp

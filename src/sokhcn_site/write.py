@@ -64,7 +64,8 @@ def _inode(path: str) -> int | None:
         return None
 
 
-def _folders_of(paths: Iterable[str]) -> set[str]:
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of `paths` (POSIX, relative), the root not included."""
     folders = set()
     for path in paths:
         while "/" in path:
@@ -77,7 +78,7 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
 
 def _recycle(folder: Path, paths: Collection[str]) -> dict[str, int]:
     """Remove from `folder` whatever the new site does not have; return what stays (inodes)."""
-    wanted, folders = set(paths), _folders_of(paths)
+    wanted, folders = set(paths), folders_of(paths)
     present: dict[str, int] = {}
     pending = [(str(folder), "")]
     while pending:
