@@ -17,6 +17,7 @@ from .errors import Diagnostic, error, line_in, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .markup import BodyContext, first_paragraph, references, render_markdown, sanitise
 from .model import Article, Page, SiteConfig, Source
+from .references import SiteLink, site_links
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -30,6 +31,7 @@ _TEXT_KEYS = ("author", "department", "summary", "image", "category")
 class Parsed:
     item: Article | Page | None
     diagnostics: tuple[Diagnostic, ...]
+    links: tuple[SiteLink, ...] = ()  # the item's body's links into the site
 
 
 class _Fields:
@@ -255,7 +257,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         draft=draft, tags=tags, image=_image(values["image"], source.rel),
         category_label=values["category"],
     )  # fmt: skip
-    return Parsed(article, problems)
+    return Parsed(article, problems, site_links(references(html), config.base_path))
 
 
 def parse_page(source: Source, config: SiteConfig) -> Parsed:
@@ -276,7 +278,7 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
     page = Page(source.display, slug, title, html, summary or first_paragraph(html), draft)
-    return Parsed(page, problems)
+    return Parsed(page, problems, site_links(references(html), config.base_path))
 
 
 @dataclass(frozen=True, slots=True)

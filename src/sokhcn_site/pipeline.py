@@ -19,10 +19,11 @@ from .discover import Inputs, discover
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
+from .markup import references
 from .model import Article, Output, Page, Site, SiteConfig, Source
 from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
-from .references import check_references
+from .references import check_references, site_links
 from .render import PageJob, plan, render_page
 from .search import IndexedText
 from .site_search import article_text, build_site_search
@@ -212,7 +213,15 @@ def _references(site: Site, paths: list[str], parsing: _Parsing) -> list[Diagnos
     shown = {item.source for item in (*site.articles, *site.pages)}
     unpublished = {item.path for _, item in parsed if item.source not in shown}
     sources = {source.display: source for source, _ in parsed}
-    return check_references(site, paths, sources, unpublished)
+    # Collect replaces the items whose links to .md files it resolves: those are read again.
+    known = {id(p.item): p.links for p in parsing.entries.values() if p.item is not None}
+    base = site.config.base_path
+    links = {
+        item.source: known[id(item)] if id(item) in known
+        else site_links(references(item.html), base)
+        for item in (*site.articles, *site.pages)
+    }  # fmt: skip
+    return check_references(site, paths, sources, unpublished, links)
 
 
 def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:

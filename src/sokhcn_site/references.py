@@ -4,11 +4,35 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, error, line_in
-from .markup import MD_LINK_MARKER, references
+from .markup import MD_LINK_MARKER, Reference
 from .model import Site, Source
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLink:
+    """A body's URL that must name a file of the built site."""
+
+    tag: str  # a, img or iframe
+    url: str  # as written in the body
+    rel: str  # its path below the base path, still percent-encoded
+
+
+def site_links(refs: Iterable[Reference], base_path: str) -> tuple[SiteLink, ...]:
+    """The references that point into the site: a pure function of a body and its base path,
+    so parse extracts them once and each build only looks them up."""
+    links = []
+    for ref in refs:
+        parts = urlsplit(ref.url)
+        path = parts.path
+        if (parts.scheme or parts.netloc or not path.startswith(base_path)
+                or path.startswith(MD_LINK_MARKER)):  # fmt: skip
+            continue  # external, this page, or already reported by parse or collect
+        links.append(SiteLink(ref.tag, ref.url, path[len(base_path) :]))
+    return tuple(links)
 
 
 def output_file(path: str, outputs: set[str]) -> str | None:
@@ -25,14 +49,15 @@ def check_references(
     paths: Iterable[str],
     sources: Mapping[str, Source],
     unpublished: set[str],
+    links: Mapping[str, tuple[SiteLink, ...]],
 ) -> list[Diagnostic]:
     """Dangling images, attachments and site links in bodies, and dangling `image:` fields.
 
     `sources` maps display paths to files (for line numbers); `unpublished` holds the
-    paths of articles that exist but are not published, already warned about by collect.
+    paths of articles that exist but are not published, already warned about by collect;
+    `links` holds the site links of every published body, by its source.
     """
     written = set(paths)
-    base = site.config.base_path
     problems = [
         error(
             article.source, line_in(sources[article.source].data, "image:"),
@@ -44,22 +69,17 @@ def check_references(
         and output_file(article.image, written) is None and article.source in sources
     ]  # fmt: skip
     for item in (*site.articles, *site.pages):
-        for ref in references(item.html):
-            parts = urlsplit(ref.url)
-            path = parts.path
-            if (parts.scheme or parts.netloc or not path.startswith(base)
-                    or path.startswith(MD_LINK_MARKER)):  # fmt: skip
-                continue  # external, this page, or already reported by parse or collect
-            rel = path[len(base) :]
+        for link in links[item.source]:
+            rel = link.rel
             if output_file(rel, written) is not None or rel in unpublished:
                 continue
             source = sources.get(item.source)
             name = unquote(rel.rstrip("/").rsplit("/", 1)[-1])
             line = line_in(source.data, name) if source else 1
-            what = "ảnh" if ref.tag == "img" else "liên kết"
+            what = "ảnh" if link.tag == "img" else "liên kết"
             problems.append(error(
                 item.source, line,
-                f"{what} '{unquote(ref.url)}' trỏ tới tệp không có trong trang web; kiểm tra "
+                f"{what} '{unquote(link.url)}' trỏ tới tệp không có trong trang web; kiểm tra "
                 "tên tệp (chữ hoa, chữ thường, dấu) và đường dẫn: tệp đặt cạnh bài viết thì "
                 "viết đường dẫn tính từ thư mục của bài, tệp trong static/ thì viết /static/...",
             ))  # fmt: skip
