@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -160,10 +162,25 @@ def _exit_code(report: BuildReport) -> int:
     return EXIT_CONTENT if report.failed else EXIT_OK
 
 
+@contextlib.contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """A build keeps millions of objects alive (a big site's bodies and search terms) and
+    makes almost no reference cycles: the collector's full passes over them cost a tenth of
+    a rebuild and free nothing. The process ends soon after; worker processes turn it back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        with ProgressDisplay(sys.stderr, enabled=not args.quiet) as bar:
+        with _without_cycle_collector(), ProgressDisplay(sys.stderr, enabled=not args.quiet) as bar:
             report = build(_options(args), now=datetime.now().astimezone(), progress=bar)
     except KeyboardInterrupt:
         print("Đã dừng; thư mục đầu ra được giữ nguyên.", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,6 +41,7 @@ def _install(
     step: Callable[[State, Item], Result], setup: Callable[[], State], items: Sequence[Item]
 ) -> None:
     global _worker
+    gc.enable()  # forked from a build that may run without it (cli); parsing makes cycles
     _worker = (step, setup(), items)
 
 
