@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -157,6 +157,22 @@ def _copies(inputs: Inputs) -> list[Output]:
     ]
 
 
+def _rendered(
+    jobs: Sequence[PageJob], options: BuildOptions, base_path: str,
+    problems: list[Diagnostic], progress: Progress,
+) -> Iterator[Output]:  # fmt: skip
+    """Render `jobs` in parallel, in order; each distinct template problem joins `problems`."""
+    setup = partial(make_environment, options.templates, base_path)
+    seen: set[Diagnostic] = set()  # one broken template fails every page alike
+    for done, result in enumerate(pool_map(render_page, jobs, options.jobs, setup=setup), 1):
+        if isinstance(result, Output):
+            yield result
+        elif result not in seen:
+            seen.add(result)
+            problems.append(result)
+        progress("render", done, len(jobs))
+
+
 def _write(
     products: _Products, kept: Mapping[str, int], options: BuildOptions, base_path: str,
     progress: Progress,
@@ -171,13 +187,8 @@ def _write(
         for path, inode in kept.items():
             stage.keep(path, inode)
         todo = [job for job in products.pages if job.path not in kept]
-        setup = partial(make_environment, options.templates, base_path)
-        for done, result in enumerate(pool_map(render_page, todo, options.jobs, setup=setup), 1):
-            if isinstance(result, Output):
-                written += stage.put(result)
-            elif result not in problems:  # one broken template fails every page alike
-                problems.append(result)
-            progress("render", done, len(todo))
+        for output in _rendered(todo, options, base_path, problems, progress):
+            written += stage.put(output)
         for output in products.files:
             if output.path not in kept:
                 written += stage.put(output)
@@ -388,15 +399,8 @@ def _unwritten(
 ) -> BuildReport:  # fmt: skip
     """A build that writes nothing (check, serve, or content errors): still render every page,
     to report template errors and to hand the files to `serve`."""
-    setup = partial(make_environment, options.templates, config.base_path)
     outputs = list(products.files)
-    results = pool_map(render_page, products.pages, options.jobs, setup=setup)
-    for done, result in enumerate(results, 1):
-        if isinstance(result, Output):
-            outputs.append(result)
-        elif result not in problems:
-            problems.append(result)
-        progress("render", done, len(products.pages))
+    outputs += _rendered(products.pages, options, config.base_path, problems, progress)
     return BuildReport(
         tuple(sorted(problems)), site=site, outputs=tuple(outputs), paths=tuple(products.keys),
         articles=len(site.articles), pages=len(site.pages),
