@@ -67,8 +67,6 @@ class CacheState:
     outputs: OutputRecords = NO_OUTPUTS
     # What is on disk now, so that saving rewrites only the files that change.
     files: Mapping[str, bytes] = field(default_factory=dict)  # name -> checksum
-    # Parse shards, checked but not yet unpickled: a build where nothing changed needs none.
-    payloads: Mapping[str, bytes] = field(default_factory=dict)
     folder: str = ""
 
 
@@ -148,24 +146,33 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
             raise _Damaged("định dạng khác")
         if index.get("stamp") != stamp:
             raise _Damaged("được tạo bởi một phiên bản khác của chương trình")
-        payloads = {}
-        for name, expected in sorted(index["files"].items()):
-            found, payloads[name] = _unframe(folder / name)
-            if found != expected:
-                raise _Damaged(f"tệp {name} không khớp với mục lục")
-        outputs = _loads(_OUTPUTS, payloads.pop(_OUTPUTS)) if _OUTPUTS in payloads else NO_OUTPUTS
+        files = dict(index["files"])
+        outputs = (
+            _loads(_OUTPUTS, _checked(folder, _OUTPUTS, files)) if _OUTPUTS in files else NO_OUTPUTS
+        )
+        # The parse shards are read by parse_results: a build where nothing changed needs none.
     except _Damaged as exc:
         return CacheState(), [_unusable(str(folder), exc)]
-    return CacheState(outputs, dict(index["files"]), payloads, str(folder)), []
+    return CacheState(outputs, files, str(folder)), []
+
+
+def _checked(folder: Path, name: str, files: Mapping[str, bytes]) -> bytes:
+    """The payload of cache file `name`, if it is the one the index names."""
+    found, payload = _unframe(folder / name)
+    if found != files[name]:
+        raise _Damaged(f"tệp {name} không khớp với mục lục")
+    return payload
 
 
 def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
     """The cached parse results; none (and a warning) if a shard cannot be read."""
     results: dict[bytes, Any] = {}
     shards: dict[str, frozenset[bytes]] = {}
+    folder = Path(state.folder)
     try:
-        for name, payload in state.payloads.items():
-            entries = _loads(name, payload)
+        # One shard at a time, so that only one shard's bytes are held beside the results.
+        for name in sorted(n for n in state.files if n.startswith(_SHARD_PREFIX)):
+            entries = _loads(name, _checked(folder, name, state.files))
             shards[name] = frozenset(entries)
             results.update(entries)
     except _Damaged as exc:

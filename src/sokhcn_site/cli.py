@@ -268,7 +268,11 @@ def run_check(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("Đã dừng kiểm tra.", file=sys.stderr)
         return 130
-    diagnostics = [replace(d, severity="error") if args.strict else d for d in report.diagnostics]
+    # A stale or damaged cache is rebuilt, not the content's fault: --strict leaves it a warning.
+    diagnostics = [
+        replace(d, severity="error") if args.strict and d not in report.cache_notes else d
+        for d in report.diagnostics
+    ]
     _print_diagnostics(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)
     print(f"Kiểm tra xong: {errors} lỗi, {len(diagnostics) - errors} cảnh báo.")

@@ -59,6 +59,8 @@ def _no_progress(step: str, done: int, total: int) -> None:
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
+    # Of those, the ones about the build cache itself (stale, damaged): never the content's fault.
+    cache_notes: tuple[Diagnostic, ...] = ()
     config_failed: bool = False  # the configuration or a folder option is unusable
     site: Site | None = None
     outputs: tuple[Output, ...] = ()  # the files, when the build did not write them
@@ -299,16 +301,17 @@ def build(
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
-        return _unwritten(options, config, site, products, problems, progress)
+        report = _unwritten(options, config, site, products, problems, progress)
+        return dataclasses.replace(report, cache_notes=tuple(notes))
     kept = cache.unchanged_outputs(state.outputs, options.output, products.keys)
     try:
         stats, problems = _publish(options, state, products, kept, config.base_path, problems,
                                    progress)  # fmt: skip
     except OSError as exc:
         problems.append(write_failure(options.output, exc))
-        return BuildReport(tuple(sorted(problems)), site=site, paths=tuple(paths))
+        return BuildReport(tuple(sorted(problems)), tuple(notes), site=site, paths=tuple(paths))
     report = BuildReport(
-        tuple(sorted(problems)), site=site, paths=tuple(paths), written=stats,
+        tuple(sorted(problems)), tuple(notes), site=site, paths=tuple(paths), written=stats,
         articles=len(site.articles), pages=len(site.pages),
     )  # fmt: skip
     if stats is not None and cache_folder is not None:
