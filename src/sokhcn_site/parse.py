@@ -18,6 +18,8 @@ from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_ma
 from .markup import BodyContext, first_paragraph, references, render_markdown, sanitise
 from .model import Article, Page, SiteConfig, Source
 from .references import SiteLink, site_links
+from .search import IndexedText
+from .site_search import article_text
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -32,6 +34,9 @@ class Parsed:
     item: Article | Page | None
     diagnostics: tuple[Diagnostic, ...]
     links: tuple[SiteLink, ...] = ()  # the item's body's links into the site
+    # An article's words for the site search, made here, in the parsing worker and cached with
+    # the rest. Collect's resolving of links to .md files changes hrefs, never this text.
+    search: IndexedText | None = None
 
 
 class _Fields:
@@ -257,7 +262,8 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         draft=draft, tags=tags, image=_image(values["image"], source.rel),
         category_label=values["category"],
     )  # fmt: skip
-    return Parsed(article, problems, site_links(references(html), config.base_path))
+    links = site_links(references(html), config.base_path)
+    return Parsed(article, problems, links, article_text(article))
 
 
 def parse_page(source: Source, config: SiteConfig) -> Parsed:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from . import cache
 from .collect import collect, preview_badges
@@ -26,7 +25,7 @@ from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references, site_links
 from .render import PageJob, plan, render_page
 from .search import IndexedText
-from .site_search import article_text, build_site_search
+from .site_search import build_site_search
 from .sitemap import build_sitemap
 from .templates import make_environment
 from .write import WriteStats, open_stage, safe_relative, write_failure
@@ -294,7 +293,7 @@ def build(
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
-    texts, text_entries = _search_texts(site, parsing, known.results, options.jobs)
+    texts = _search_texts(site, parsing)
     products = _products(site, inputs, look, prints, badges, texts)
     paths = list(products.keys)
     every = [job.path for job in products.pages] + [o.path for o in products.files]
@@ -320,41 +319,14 @@ def build(
             _due(parsing, now, options.drafts),
             (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
         )  # fmt: skip
-        entries = {**parsing.entries, **text_entries}
-        cache.save(cache_folder, stamp, state, known, entries, records)
+        cache.save(cache_folder, stamp, state, known, parsing.entries, records)
     return report
 
 
-def _index_step(state: None, article: Article) -> IndexedText:
-    return article_text(article)
-
-
-def _stateless() -> None:
-    return None
-
-
-def _search_texts(
-    site: Site, parsing: _Parsing, known: Mapping[bytes, Any], jobs: int
-) -> tuple[list[IndexedText], dict[bytes, IndexedText]]:
-    """Each article's search text: cached under its parse key, else computed in parallel.
-
-    An article that collect changed (its links to other articles resolved) is not the parsed
-    one any more: its text is computed afresh and not cached.
-    """
-    origin = {p.item.source: (p.item, key) for key, p in parsing.entries.items() if p.item}
-    keys = []
-    for article in site.articles:
-        item, key = origin.get(article.source, (None, b""))
-        keys.append(digest(b"search-text\0" + key) if item is article else None)
-    missing = [a for a, k in zip(site.articles, keys, strict=True) if k is None or k not in known]
-    fresh = iter(list(pool_map(_index_step, missing, jobs, setup=_stateless)))
-    texts, entries = [], {}
-    for key in keys:
-        text = known[key] if key is not None and key in known else next(fresh)
-        texts.append(text)
-        if key is not None:
-            entries[key] = text
-    return texts, entries
+def _search_texts(site: Site, parsing: _Parsing) -> list[IndexedText]:
+    """Each published article's words for the search index, as parse made them."""
+    made = {p.item.source: p.search for p in parsing.entries.values() if p.search is not None}
+    return [made[article.source] for article in site.articles]
 
 
 def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
