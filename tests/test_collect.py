@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from sokhcn_site.collect import collect, is_published, newest_first, select_other_news
 from sokhcn_site.listings import paginate
-from sokhcn_site.model import Article, SiteConfig, Source
+from sokhcn_site.model import Article, Origin, SiteConfig
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CONFIG = SiteConfig(name="Sở", base_url="https://example.test/", other_news=3)
@@ -47,7 +47,7 @@ def test_collect_keeps_categories_apart_and_drops_drafts_and_future():
         make("a", 1), make("b", 2), make("c", 3, category="khac"),
         make("nhap", 4, draft=True), make("sau", 25),
     ]  # fmt: skip
-    pairs = [(Source(None, a.source, a.source, b""), a) for a in parsed]  # type: ignore[arg-type]
+    pairs = [(Origin(a.source, a.source), a) for a in parsed]
     site, problems = collect(CONFIG, pairs, [], now=now)
     assert problems == []
     assert [a.slug for a in site.articles] == ["c", "b", "a"]

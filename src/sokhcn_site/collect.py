@@ -9,11 +9,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from .discover import RESERVED
-from .errors import Diagnostic, error, line_in, warning
-from .markup import MD_LINK_MARKER
-from .model import Article, Category, Page, Site, SiteConfig, Source
-
-_MD_LINK = re.compile(re.escape(MD_LINK_MARKER) + r'([^"#?]*)')
+from .errors import Diagnostic, error, warning
+from .markup import MD_LINK, MD_LINK_MARKER
+from .model import Article, Category, Origin, Page, Site, SiteConfig
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -126,7 +124,7 @@ def _page_collisions(pages: Sequence[Page], categories: set[str]) -> list[Diagno
 
 
 def _link_items(
-    items: Sequence[tuple[Source, Article | Page]], shown: set[str], base_path: str
+    items: Sequence[tuple[Origin, Article | Page]], shown: set[str], base_path: str
 ) -> tuple[dict[str, Article | Page], list[Diagnostic]]:
     """Replace links to .md files by the URLs of the articles and pages they name.
 
@@ -139,32 +137,32 @@ def _link_items(
         if MD_LINK_MARKER not in item.html:
             continue
 
-        def url(match: re.Match[str], source: Source = source) -> str:
+        def url(match: re.Match[str], source: Origin = source) -> str:
             target = by_rel.get(match.group(1))
             name = match.group(1).rsplit("/", 1)[-1]
             if target is None:
                 problems.append(error(
-                    source.display, line_in(source.data, name),
+                    source.display, source.line_of(name),
                     f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; kiểm tra tên tệp "
                     "(cả phần ngày ở đầu tên) hoặc bỏ liên kết",
                 ))  # fmt: skip
                 return match.group(0)
             if target.source not in shown:
                 problems.append(warning(
-                    source.display, line_in(source.data, name),
+                    source.display, source.line_of(name),
                     f"liên kết tới bài chưa đăng (nháp hoặc hẹn giờ) {target.source}; liên kết "
                     "sẽ dẫn tới trang không có cho tới khi bài đó được đăng",
                 ))  # fmt: skip
             return base_path + target.path
 
-        linked[item.source] = replace(item, html=_MD_LINK.sub(url, item.html))
+        linked[item.source] = replace(item, html=MD_LINK.sub(url, item.html))
     return linked, problems
 
 
 def collect(
     config: SiteConfig,
-    parsed: Sequence[tuple[Source, Article]],
-    pages: Sequence[tuple[Source, Page]],
+    parsed: Sequence[tuple[Origin, Article]],
+    pages: Sequence[tuple[Origin, Page]],
     *,
     now: datetime,
     include_drafts: bool = False,

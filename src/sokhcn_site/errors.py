@@ -38,6 +38,10 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def line_in(data: bytes, needle: str) -> int:
     """The 1-based line of the first `needle` in a file's bytes, or 1 when it is not there."""
     # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the line count.
-    text = unicodedata.normalize("NFC", data.decode("utf-8", "replace"))
+    return text_line(unicodedata.normalize("NFC", data.decode("utf-8", "replace")), needle)
+
+
+def text_line(text: str, needle: str) -> int:
+    """The 1-based line of the first `needle` in `text`, or 1 when it is not there."""
     position = text.find(needle) if needle else -1
     return text.count("\n", 0, position) + 1 if position >= 0 else 1

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # Internal links to other articles' .md files are resolved once the whole site is known;
 # until then they carry this root-relative marker, which the sanitiser leaves alone.
 MD_LINK_MARKER = "/__sokhcn_md__/"
+MD_LINK = re.compile(re.escape(MD_LINK_MARKER) + r'([^"#?]*)')  # group 1: the file's rel path
 # Ids in bodies get this prefix so an editor's id (or a footnote's) never clashes with the
 # page's own, such as the skip link's #noi-dung; fragments that point into bodies get it too.
 BODY_ID_PREFIX = "nd-"

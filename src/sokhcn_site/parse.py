@@ -13,10 +13,10 @@ from urllib.parse import unquote
 from slugify import slugify
 
 from .dates import DateProblem, parse_date
-from .errors import Diagnostic, error, line_in, warning
+from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
-from .markup import BodyContext, first_paragraph, references, render_markdown, sanitise
-from .model import Article, Page, SiteConfig, Source
+from .markup import MD_LINK, BodyContext, first_paragraph, references, render_markdown, sanitise
+from .model import Article, Origin, Page, SiteConfig, Source
 from .references import SiteLink, site_links
 from .search import IndexedText
 from .site_search import article_text
@@ -37,6 +37,7 @@ class Parsed:
     # An article's words for the site search, made here, in the parsing worker and cached with
     # the rest. Collect's resolving of links to .md files changes hrefs, never this text.
     search: IndexedText | None = None
+    origin: Origin | None = None  # set with `item`
 
 
 class _Fields:
@@ -263,7 +264,8 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         category_label=values["category"],
     )  # fmt: skip
     links = site_links(references(html), config.base_path)
-    return Parsed(article, problems, links, article_text(article))
+    origin = _origin(source, html, links, ("image:", fields.line("image")))
+    return Parsed(article, problems, links, article_text(article), origin)
 
 
 def parse_page(source: Source, config: SiteConfig) -> Parsed:
@@ -284,7 +286,21 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
     page = Page(source.display, slug, title, html, summary or first_paragraph(html), draft)
-    return Parsed(page, problems, site_links(references(html), config.base_path))
+    links = site_links(references(html), config.base_path)
+    return Parsed(page, problems, links, origin=_origin(source, html, links))
+
+
+def _origin(
+    source: Source, html: str, links: tuple[SiteLink, ...], *known: tuple[str, int]
+) -> Origin:
+    """Where `source` is, with the line of each file its body links to (for later messages)."""
+    names = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
+    names += [link.name for link in links]
+    lines = known
+    if names:
+        text = unicodedata.normalize("NFC", decode(source.data))
+        lines += tuple((name, text_line(text, name)) for name in dict.fromkeys(names))
+    return Origin(source.rel, source.display, lines)
 
 
 @dataclass(frozen=True, slots=True)

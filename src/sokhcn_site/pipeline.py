@@ -18,11 +18,10 @@ from .discover import Inputs, discover
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
-from .markup import references
-from .model import Article, Output, Page, Site, SiteConfig, Source
+from .model import Article, Origin, Output, Page, Site, SiteConfig
 from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
-from .references import check_references, site_links
+from .references import check_references
 from .render import PageJob, plan, render_page
 from .search import IndexedText
 from .site_search import build_site_search
@@ -75,8 +74,8 @@ class BuildReport:
 
 @dataclass(frozen=True, slots=True)
 class _Parsing:
-    articles: tuple[tuple[Source, Article], ...]
-    pages: tuple[tuple[Source, Page], ...]
+    articles: tuple[tuple[Origin, Article], ...]
+    pages: tuple[tuple[Origin, Page], ...]
     problems: tuple[Diagnostic, ...]
     entries: Mapping[bytes, Parsed]  # parse key -> result, for the cache
 
@@ -116,19 +115,21 @@ def _parse_all(
     for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
         fresh[key] = parsed
         progress("parse", done, len(missing))
-    articles: list[tuple[Source, Article]] = []
-    pages: list[tuple[Source, Page]] = []
+    articles: list[tuple[Origin, Article]] = []
+    pages: list[tuple[Origin, Page]] = []
     problems = list(inputs.diagnostics)
     current: dict[bytes, Parsed] = {}  # only this build's files: the cache forgets the rest
-    for job, key in zip(todo, keys, strict=True):
+    for key in keys:
         parsed = current[key] = fresh[key] if key in fresh else known[key]
         if parsed.item is not None:
             prints.determined_by(parsed.item, key)
         problems.extend(parsed.diagnostics)
+        if parsed.origin is None:
+            continue
         if isinstance(parsed.item, Article):
-            articles.append((job.source, parsed.item))
+            articles.append((parsed.origin, parsed.item))
         elif isinstance(parsed.item, Page):
-            pages.append((job.source, parsed.item))
+            pages.append((parsed.origin, parsed.item))
     return _Parsing(tuple(articles), tuple(pages), tuple(problems), current)
 
 
@@ -140,11 +141,11 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 
 def _products(
-    site: Site, inputs: Inputs, look: bytes, prints: Fingerprints, badges: Mapping[str, str],
-    texts: Sequence[IndexedText],
+    site: Site, copies: Sequence[Output], look: bytes, prints: Fingerprints,
+    badges: Mapping[str, str], texts: Sequence[IndexedText],
 ) -> _Products:  # fmt: skip
     pages = plan(site, badges)
-    files = (*build_feeds(site), *build_sitemap(site), *_copies(inputs))
+    files = (*build_feeds(site), *build_sitemap(site), *copies)
     files += build_site_search(site, texts)
     keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
@@ -224,16 +225,11 @@ def _references(site: Site, paths: list[str], parsing: _Parsing) -> list[Diagnos
     parsed = [*parsing.articles, *parsing.pages]
     shown = {item.source for item in (*site.articles, *site.pages)}
     unpublished = {item.path for _, item in parsed if item.source not in shown}
-    sources = {source.display: source for source, _ in parsed}
-    # Collect replaces the items whose links to .md files it resolves: those are read again.
-    known = {id(p.item): p.links for p in parsing.entries.values() if p.item is not None}
-    base = site.config.base_path
-    links = {
-        item.source: known[id(item)] if id(item) in known
-        else site_links(references(item.html), base)
-        for item in (*site.articles, *site.pages)
-    }  # fmt: skip
-    return check_references(site, paths, sources, unpublished, links)
+    origins = {origin.display: origin for origin, _ in parsed}
+    # Parse's links stand for collect's too: resolving links to .md files makes links to
+    # article pages, which collect has checked already.
+    links = {p.origin.display: p.links for p in parsing.entries.values() if p.origin is not None}
+    return check_references(site, paths, origins, unpublished, links)
 
 
 def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
@@ -279,6 +275,8 @@ def build(
     known, more_notes = cache.parse_results(state)
     notes += more_notes
     parsing = _parse_all(inputs, config, known.results, prints, stamp, options, progress)
+    copies = _copies(inputs)
+    del inputs  # the texts of 10,000 articles: parse took what the next steps need of them
     site, site_problems = collect(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
     )
@@ -294,7 +292,7 @@ def build(
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
     texts = _search_texts(site, parsing)
-    products = _products(site, inputs, look, prints, badges, texts)
+    products = _products(site, copies, look, prints, badges, texts)
     paths = list(products.keys)
     every = [job.path for job in products.pages] + [o.path for o in products.files]
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .errors import Diagnostic, error, line_in
+from .errors import Diagnostic, error
 from .markup import MD_LINK_MARKER, Reference
-from .model import Site, Source
+from .model import Origin, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,11 @@ class SiteLink:
     tag: str  # a, img or iframe
     url: str  # as written in the body
     rel: str  # its path below the base path, still percent-encoded
+
+    @property
+    def name(self) -> str:
+        """The linked file's name as an editor wrote it, to find its line."""
+        return unquote(self.rel.rstrip("/").rsplit("/", 1)[-1])
 
 
 def site_links(refs: Iterable[Reference], base_path: str) -> tuple[SiteLink, ...]:
@@ -47,20 +52,20 @@ def output_file(path: str, outputs: set[str]) -> str | None:
 def check_references(
     site: Site,
     paths: Iterable[str],
-    sources: Mapping[str, Source],
+    sources: Mapping[str, Origin],
     unpublished: set[str],
     links: Mapping[str, tuple[SiteLink, ...]],
 ) -> list[Diagnostic]:
     """Dangling images, attachments and site links in bodies, and dangling `image:` fields.
 
-    `sources` maps display paths to files (for line numbers); `unpublished` holds the
-    paths of articles that exist but are not published, already warned about by collect;
+    `sources` maps display paths to where items came from (for line numbers); `unpublished`
+    holds the paths of articles that exist but are not published, already warned about by collect;
     `links` holds the site links of every published body, by its source.
     """
     written = set(paths)
     problems = [
         error(
-            article.source, line_in(sources[article.source].data, "image:"),
+            article.source, sources[article.source].line_of("image:"),
             f"ảnh chia sẻ 'image: {article.image}' không có trong trang web; đặt ảnh cạnh bài "
             "viết và ghi đường dẫn tính từ thư mục của bài, hoặc ghi địa chỉ https://...",
         )
@@ -74,8 +79,7 @@ def check_references(
             if output_file(rel, written) is not None or rel in unpublished:
                 continue
             source = sources.get(item.source)
-            name = unquote(rel.rstrip("/").rsplit("/", 1)[-1])
-            line = line_in(source.data, name) if source else 1
+            line = source.line_of(link.name) if source else 1
             what = "ảnh" if link.tag == "img" else "liên kết"
             problems.append(error(
                 item.source, line,
