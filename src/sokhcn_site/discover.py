@@ -29,8 +29,6 @@ class Inputs:
 
 def _link_problem(path: Path, real_root: Path) -> str | None:
     """Why a linked file cannot be used, or None: links are fine within their folder."""
-    if not path.is_symlink():
-        return None
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop
@@ -43,53 +41,74 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
 
 
 def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
-    """Every regular file below `root`, sorted; links leading outside it are refused."""
+    """Every regular file below `root`, sorted; links leading outside it are refused.
+
+    Files come folder by folder, each folder's files before its subfolders, names sorted.
+    """
     sources: list[Source] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        visible = sorted(d for d in dirs if not d.startswith("."))
-        # Linked folders are not followed (a loop or a way out of the folder); say so.
-        for name in visible:
-            if Path(folder, name).is_symlink():
-                rel = Path(folder, name).relative_to(root).as_posix()
-                problems.append(
-                    error(
-                        f"{label}/{rel}",
-                        1,
-                        "thư mục liên kết tượng trưng không được hỗ trợ; "
-                        "hãy chép thư mục thật vào đây thay cho liên kết",
-                    )
-                )
-        dirs[:] = [d for d in visible if not Path(folder, d).is_symlink()]
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder, name)
-            # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
-            rel = unicodedata.normalize("NFC", path.relative_to(root).as_posix())
-            display = f"{label}/{rel}"
-            if "\\" in rel:  # a folder separator on Windows servers and upload tools
-                problems.append(error(display, 1, "tên tệp không được chứa dấu '\\'; đổi tên tệp"))
-                continue
-            link_problem = _link_problem(path, real_root)
-            if link_problem:
-                problems.append(error(display, 1, link_problem))
-                continue
-            if not path.is_file():  # a pipe or a device: reading it could block forever
-                problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
-                continue
-            try:
-                sources.append(Source(path, rel, display, path.read_bytes()))
-            except OSError as exc:
-                problems.append(
-                    error(
-                        display,
-                        1,
-                        f"không đọc được tệp ({exc.strerror}); kiểm tra quyền đọc của tệp",
-                    )
-                )
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as found:
+            entries = sorted((e for e in found if not e.name.startswith(".")), key=_name)
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_symlink() and _is_folder(entry):
+                # Linked folders are not followed (a loop or a way out of the folder); say so.
+                problems.append(error(
+                    f"{label}/{prefix}{entry.name}", 1,
+                    "thư mục liên kết tượng trưng không được hỗ trợ; "
+                    "hãy chép thư mục thật vào đây thay cho liên kết",
+                ))  # fmt: skip
+            else:
+                source = _read(entry, prefix, label, real_root, problems)
+                if source is not None:
+                    sources.append(source)
+        folders.extend(reversed(subfolders))
     return sources, problems
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link in a loop: _read says so
+        return False
+
+
+def _read(
+    entry: os.DirEntry[str], prefix: str, label: str, real_root: Path, problems: list[Diagnostic]
+) -> Source | None:
+    """The file `entry` as a Source, or None and its problem added to `problems`."""
+    # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
+    rel = unicodedata.normalize("NFC", prefix + entry.name)
+    display = f"{label}/{rel}"
+    if "\\" in rel:  # a folder separator on Windows servers and upload tools
+        problems.append(error(display, 1, "tên tệp không được chứa dấu '\\'; đổi tên tệp"))
+        return None
+    path = Path(entry.path)
+    link_problem = _link_problem(path, real_root) if entry.is_symlink() else None
+    if link_problem:
+        problems.append(error(display, 1, link_problem))
+        return None
+    if not entry.is_file():  # a pipe or a device: reading it could block forever
+        problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
+        return None
+    try:
+        with open(entry.path, "rb") as file:
+            return Source(path, rel, display, file.read())
+    except OSError as exc:
+        problems.append(error(
+            display, 1, f"không đọc được tệp ({exc.strerror}); kiểm tra quyền đọc của tệp"
+        ))  # fmt: skip
+        return None
 
 
 @lru_cache(maxsize=256)
