@@ -110,6 +110,18 @@ def test_check_renders_so_template_errors_are_caught(make_site):
     )
 
 
+def test_a_template_bug_that_breaks_every_article_is_one_error(make_site):
+    site = make_site({f"content/tin/2020-01-0{n}-a{n}.md": article(f"A{n}", f"2020-01-0{n}")
+                      for n in range(1, 4)})  # fmt: skip
+    template = site.root / "templates/article.html"
+    template.write_text(template.read_text().replace("{{ article.title }}</h1>", "{{ x.y }}</h1>"))
+    result = site.build()
+    assert result.code == 1
+    [line] = [x for x in result.err.splitlines() if "template error" in x]
+    assert line.endswith("'x' is undefined (and 2 more pages)"), line
+    assert "while rendering " in line and "content/tin/2020-01-0" in line
+
+
 def test_template_errors_are_reported_along_with_content_errors(make_site):
     site = make_site({"content/tin/a.md": article("A"), "content/tin/b.md": "---\ntitle: B\n---\n"})
     (site.root / "templates/404.html").write_text("{% if %}")

@@ -22,7 +22,7 @@ from .model import Article, Origin, Output, Page, Site, SiteConfig
 from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
-from .render import PageJob, plan, render_page
+from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
 from .search import IndexedText
 from .site_search import build_site_search
 from .sitemap import build_sitemap
@@ -163,16 +163,16 @@ def _rendered(
     jobs: Sequence[PageJob], options: BuildOptions, base_path: str,
     problems: list[Diagnostic], progress: Progress,
 ) -> Iterator[Output]:  # fmt: skip
-    """Render `jobs` in parallel, in order; each distinct template problem joins `problems`."""
+    """Render `jobs` in parallel, in order; the template problems join `problems` at the end."""
     setup = partial(make_environment, options.templates, base_path)
-    seen: set[Diagnostic] = set()  # one broken template fails every page alike
+    failures: list[RenderFailure] = []
     for done, result in enumerate(pool_map(render_page, jobs, options.jobs, setup=setup), 1):
         if isinstance(result, Output):
             yield result
-        elif result not in seen:
-            seen.add(result)
-            problems.append(result)
+        else:
+            failures.append(result)
         progress("render", done, len(jobs))
+    problems.extend(failure_diagnostics(failures))
 
 
 def _write(

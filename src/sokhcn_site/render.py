@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -93,8 +93,18 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
     return tuple(jobs)
 
 
-def render_page(env: jinja2.Environment, job: PageJob) -> Output | Diagnostic:
-    """The page's HTML, or a diagnostic naming the template, its line and the subject."""
+@dataclass(frozen=True, slots=True)
+class RenderFailure:
+    """A page that could not be rendered: where in which template, and why."""
+
+    template: str
+    line: int
+    problem: str
+    subject: str = ""  # the page's source, for errors met while rendering it
+
+
+def render_page(env: jinja2.Environment, job: PageJob) -> Output | RenderFailure:
+    """The page's HTML, or where its template failed and why."""
     import jinja2  # loaded by make_environment already; here only for its exception types
 
     try:
@@ -104,13 +114,29 @@ def render_page(env: jinja2.Environment, job: PageJob) -> Output | Diagnostic:
         }
         html = env.get_template(job.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        return error(
-            exc.filename or job.template, exc.lineno or 1, f"template error: {exc.message}"
-        )
+        return RenderFailure(exc.filename or job.template, exc.lineno or 1, str(exc.message))
     except Exception as exc:  # a template bug must name the page, not crash the build
         line, template = _template_frame(exc, job.template)
-        return error(template, line, f"template error while rendering {job.subject}: {exc}")
+        return RenderFailure(template, line, str(exc), job.subject)
     return Output(job.path, html.encode("utf-8"))
+
+
+def failure_diagnostics(failures: Iterable[RenderFailure]) -> list[Diagnostic]:
+    """One error per template line and problem, naming the first page it broke.
+
+    A bug in the article template breaks every article alike: 10,000 lines would bury it.
+    """
+    pages: dict[tuple[str, int, str], list[str]] = {}
+    for failure in failures:
+        pages.setdefault((failure.template, failure.line, failure.problem), []).append(
+            failure.subject
+        )
+    problems = []
+    for (template, line, problem), subjects in pages.items():
+        where = f" while rendering {subjects[0]}" if subjects[0] else ""
+        more = f" (and {len(subjects) - 1} more pages)" if subjects[0] and len(subjects) > 1 else ""
+        problems.append(error(template, line, f"template error{where}: {problem}{more}"))
+    return problems
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[int, str]:
