@@ -131,6 +131,18 @@ def test_template_errors_are_reported_along_with_content_errors(make_site):
     assert "404.html:1: error: template error" in result.err
 
 
+def test_a_hidden_article_is_not_dropped_silently(make_site):
+    site = make_site({"content/tin/a.md": article("A"), "content/tin/.b.md": article("B"),
+                      "content/tin/.gitkeep": b""})  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert result.err == (
+        f"{site.root}/content/tin/.b.md:1: warning: tệp ẩn (tên bắt đầu bằng dấu chấm) không được "
+        "đăng; bỏ dấu chấm ở đầu tên nếu muốn đăng bài này\n"
+    )
+    assert not (site.output / "tin" / "b").exists()
+
+
 def test_configuration_errors_exit_2(make_site):
     site = make_site({"content/tin/a.md": article("A")}, {"summary_limit": 0})
     result = site.check()

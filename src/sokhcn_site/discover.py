@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .errors import Diagnostic, error
+from .errors import Diagnostic, error, warning
 from .model import Source
 
 PAGES_FOLDER = "pages"
@@ -52,7 +52,16 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as found:
-            entries = sorted((e for e in found if not e.name.startswith(".")), key=_name)
+            entries = sorted(found, key=_name)
+        # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a
+        # hidden article is more likely a slip of the editor's hand than a wish: say so.
+        problems += [
+            warning(f"{label}/{prefix}{e.name}", 1,
+                    "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
+                    "nếu muốn đăng bài này")
+            for e in entries if e.name.startswith(".") and e.name.endswith(".md")
+        ]  # fmt: skip
+        entries = [e for e in entries if not e.name.startswith(".")]
         subfolders = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
