@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -16,8 +18,12 @@ State = TypeVar("State")
 
 # Below this many items a pool costs more to start than it saves.
 MIN_ITEMS_PER_WORKER = 64
-# Enough chunks per worker that one slow chunk does not leave the others idle at the end.
+# Enough chunks per worker that one slow chunk does not leave the others idle at the end...
 CHUNKS_PER_WORKER = 8
+# ... and small enough that the results waiting for the parent stay small: a chunk of
+# rendered pages is ~2.5 MB, and at most WINDOW_PER_WORKER chunks a worker are in flight.
+MAX_CHUNK = 100
+WINDOW_PER_WORKER = 3
 
 # Set once in each worker process by _install (the executor's initializer), read by _chunk.
 _worker: tuple[Callable[..., Any], Any, Sequence[Any]] | None = None
@@ -69,15 +75,24 @@ def pool_map(
         for item in items:
             yield step(state, item)
         return
-    from concurrent.futures import ProcessPoolExecutor  # only when there is a pool to run
+    from concurrent.futures import Future, ProcessPoolExecutor  # only when there is a pool
 
-    size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
-    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    size = min(MAX_CHUNK, max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))))
+    bounds = iter([(start, min(start + size, len(items))) for start in range(0, len(items), size)])
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(),
         initializer=_install,
         initargs=(step, setup, items),
     ) as pool:
-        for results in pool.map(_chunk, *zip(*bounds, strict=True)):
+        # Chunks are handed out as results are taken, not all at once: if the parent is slower
+        # (writing files), the workers wait rather than pile finished pages up in its memory.
+        waiting: deque[Future[list[Any]]] = deque(
+            pool.submit(_chunk, *chunk) for chunk in islice(bounds, workers * WINDOW_PER_WORKER)
+        )
+        while waiting:
+            results = waiting.popleft().result()
+            following = next(bounds, None)
+            if following is not None:
+                waiting.append(pool.submit(_chunk, *following))
             yield from results
