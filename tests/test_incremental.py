@@ -150,6 +150,13 @@ def _garbage(site) -> None:
     victim.write_bytes(bytes(data))
 
 
+def _garbage_in_a_shard(site) -> None:
+    # Found only once the shards are read, after the files' texts were let go.
+    victim = max((p for p in _cache_files(site) if p.name.startswith("parse-")),
+                 key=lambda p: p.stat().st_size)  # fmt: skip
+    victim.write_bytes(victim.read_bytes()[:-20] + b"\x00garbage\xff" * 2)
+
+
 def _truncate(site) -> None:
     victim = max(_cache_files(site), key=lambda p: p.stat().st_size)
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 3])
@@ -159,7 +166,9 @@ def _new_version(site, monkeypatch) -> None:
     monkeypatch.setattr("sokhcn_site.cache.__version__", "999.0")
 
 
-@pytest.mark.parametrize("damage", [_damage_half, _garbage, _truncate, _new_version])
+@pytest.mark.parametrize(
+    "damage", [_damage_half, _garbage, _garbage_in_a_shard, _truncate, _new_version]
+)
 def test_a_damaged_or_foreign_cache_is_ignored_and_said_so(built, tmp_path, monkeypatch, damage):
     built.write(_path(4), article("Bài bốn mới", "2021-03-04 08:00"))
     if damage is _new_version:

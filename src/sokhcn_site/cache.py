@@ -1,7 +1,8 @@
 """The build cache on disk: parse results by content key, and what each output file holds.
 
 Layout of `<cache-dir>/build/`: `index` names every other file with the digest of its
-contents and the stamp of the code that wrote them; `parse-XX` hold parse results, spread
+contents, the parse keys of each shard and the stamp of the code that wrote them;
+`parse-XX` hold parse results, spread
 over shards so that editing one article rewrites one small file; `outputs` records, for the
 output folder last written, each file's render key and its size, mtime and inode.
 
@@ -32,7 +33,7 @@ from .keys import digest, tree_digest
 from .model import Article, Page
 from .write import folders_of
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
@@ -71,6 +72,13 @@ class CacheState:
     # What is on disk now, so that saving rewrites only the files that change.
     files: Mapping[str, bytes] = field(default_factory=dict)  # name -> checksum
     folder: str = ""
+    # The parse keys each shard holds, as the index says: which files need parsing is known
+    # before any shard is read, so their texts can be let go first.
+    shard_keys: Mapping[str, frozenset[bytes]] = field(default_factory=dict)
+
+    @property
+    def parse_keys(self) -> frozenset[bytes]:
+        return frozenset().union(*self.shard_keys.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +157,16 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
             raise _Damaged("định dạng khác")
         if index.get("stamp") != stamp:
             raise _Damaged("được tạo bởi một phiên bản khác của chương trình")
-        files = dict(index["files"])
+        files, shard_keys = dict(index["files"]), dict(index["keys"])
+        if shard_keys.keys() != {name for name in files if name.startswith(_SHARD_PREFIX)}:
+            raise _Damaged("mục lục không khớp với các tệp")
         outputs = (
             _loads(_OUTPUTS, _checked(folder, _OUTPUTS, files)) if _OUTPUTS in files else NO_OUTPUTS
         )
         # The parse shards are read by parse_results: a build where nothing changed needs none.
     except _Damaged as exc:
         return CacheState(), [_unusable(str(folder), exc)]
-    return CacheState(outputs, files, str(folder)), []
+    return CacheState(outputs, files, str(folder), shard_keys), []
 
 
 def _checked(folder: Path, name: str, files: Mapping[str, bytes]) -> bytes:
@@ -177,6 +187,8 @@ def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
         for name in sorted(n for n in state.files if n.startswith(_SHARD_PREFIX)):
             entries = _loads(name, _checked(folder, name, state.files))
             shards[name] = frozenset(entries)
+            if shards[name] != state.shard_keys[name]:
+                raise _Damaged(f"tệp {name} không khớp với mục lục")
             results.update(entries)
     except _Damaged as exc:
         return ParseCache(), [_unusable(state.folder, exc)]
@@ -229,8 +241,9 @@ def save(
         files[name] = old.files[name] if same else _write(folder, name, entries)
     same = outputs == old.outputs and _OUTPUTS in old.files
     files[_OUTPUTS] = old.files[_OUTPUTS] if same else _write(folder, _OUTPUTS, outputs)
-    if files != old.files:
-        _write(folder, _INDEX, {"format": FORMAT, "stamp": stamp, "files": files})
+    keys = {name: frozenset(entries) for name, entries in by_shard.items()}
+    if files != old.files or keys != old.shard_keys:
+        _write(folder, _INDEX, {"format": FORMAT, "stamp": stamp, "files": files, "keys": keys})
     for path in folder.iterdir():
         if _ours(path.name) and path.name != _INDEX and path.name not in files:
             path.unlink(missing_ok=True)

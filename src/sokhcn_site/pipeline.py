@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -99,25 +99,33 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
     ]
 
 
-def _parse_all(
-    inputs: Inputs, config: SiteConfig, known: Mapping[bytes, Parsed], prints: Fingerprints,
-    stamp: bytes, options: BuildOptions, progress: Progress,
-) -> _Parsing:  # fmt: skip
-    """Parse every file whose key the cache does not know, in parallel."""
+def _parse_new(
+    inputs: Inputs, base: bytes, cached: Collection[bytes], config: SiteConfig,
+    options: BuildOptions, progress: Progress,
+) -> tuple[list[bytes], dict[bytes, Parsed]]:  # fmt: skip
+    """Every file's parse key, in order, and the results of parsing, in parallel, the files
+    whose keys are not `cached`."""
     todo = [ParseJob(s, category) for s, category in inputs.articles]
     todo += [ParseJob(s, None) for s in inputs.pages]
-    base = prints.of((stamp, config))
     keys = [_parse_key(base, job) for job in todo]
-    missing = {key: job for key, job in zip(keys, todo, strict=True) if key not in known}
+    missing = {key: job for key, job in zip(keys, todo, strict=True) if key not in cached}
     setup = partial(parse_setup, config)
     fresh: dict[bytes, Parsed] = {}
     results = pool_map(parse_job, list(missing.values()), options.jobs, setup=setup)
     for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
         fresh[key] = parsed
         progress("parse", done, len(missing))
+    return keys, fresh
+
+
+def _parsing(
+    keys: Sequence[bytes], fresh: Mapping[bytes, Parsed], known: Mapping[bytes, Parsed],
+    prints: Fingerprints,
+) -> _Parsing:  # fmt: skip
+    """Every file's parse result, from this build or the cache, sorted out."""
     articles: list[tuple[Origin, Article]] = []
     pages: list[tuple[Origin, Page]] = []
-    problems = list(inputs.diagnostics)
+    problems: list[Diagnostic] = []
     current: dict[bytes, Parsed] = {}  # only this build's files: the cache forgets the rest
     for key in keys:
         parsed = current[key] = fresh[key] if key in fresh else known[key]
@@ -272,15 +280,21 @@ def build(
     replay = write and not (notes or inputs.diagnostics or config.partner_feeds or options.preview)
     if replay and cache.replayable(state.outputs, options.output, inputs_key, now):
         return _replay(state.outputs)
+    base = prints.of((stamp, config))
+    copies, found = _copies(inputs), inputs.diagnostics
+    keys, fresh = _parse_new(inputs, base, state.parse_keys, config, options, progress)
+    del inputs  # the texts of 10,000 articles (50 MB) go before the cached results come in
     known, more_notes = cache.parse_results(state)
-    notes += more_notes
-    parsing = _parse_all(inputs, config, known.results, prints, stamp, options, progress)
-    copies = _copies(inputs)
-    del inputs  # the texts of 10,000 articles: parse took what the next steps need of them
+    if more_notes:  # a shard let us down after all: parse every file, read afresh
+        notes += more_notes
+        again = discover(options.content, options.static)  # as the texts were let go
+        keys, fresh = _parse_new(again, base, (), config, options, progress)
+        del again
+    parsing = _parsing(keys, fresh, known.results, prints)
     site, site_problems = collect(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
     )
-    problems += [*notes, *parsing.problems, *site_problems]
+    problems += [*notes, *found, *parsing.problems, *site_problems]
     if write and config.partner_feeds and not has_errors(problems):  # only for a published site
         from .partners import fetch_partners  # feedparser is slow to import; few sites need it
 
