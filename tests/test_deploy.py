@@ -140,9 +140,11 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_changed(make_site):
     assert after.keys() == before.keys()
     changed = {path for path, mtime in after.items() if mtime != old}
     # Bài 7 is the 6th newest: second page of the home page and of its category. In the
-    # search index: its record (the 7th oldest) and the term shard and table that changed.
+    # search index: its record and the term shard and table that changed.
+    records = [path for path in after if path.startswith("tim-kiem/index/d/")]
+    [record] = [path for path in records if "/bai-7/" in (site.output / path).read_text()]
     assert changed == {
         f"{CAT}/bai-7/index.html", "page/2/index.html", f"{CAT}/page/2/index.html",
         "rss.xml", "atom.xml", f"{CAT}/rss.xml",
-        "tim-kiem/index/d/6.json", "tim-kiem/index/t-0.json", "tim-kiem/index/meta.json",
+        record, "tim-kiem/index/t-0.json", "tim-kiem/index/meta.json",
     }  # fmt: skip

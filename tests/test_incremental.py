@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,76 @@ def test_a_future_article_appears_when_due_though_no_file_changed(built, tmp_pat
     assert not (built.output / CAT / "hen-gio").exists()
     assert not build(options, now=due + timedelta(minutes=1)).failed
     assert (built.output / CAT / "hen-gio" / "index.html").is_file()
+
+
+# ------------------------------------------------------------ search index ----
+
+INDEX = "tim-kiem/index/"
+
+
+def _index_files(site) -> dict[str, bytes]:
+    return {path: data for path, data in site.files().items() if path.startswith(INDEX)}
+
+
+def _big_path(n: int) -> str:
+    return f"content/{CAT}/{2000 + n // 300}-{n // 25 % 12 + 1:02d}-{n % 25 + 1:02d}-bai-{n}.md"
+
+
+@pytest.fixture
+def searchable(make_site):
+    """A site whose index has many shards: synthetic Vietnamese-like text, 120 articles."""
+    from test_search_index import samples
+
+    files = {}
+    for n, sample in enumerate(samples(120, words=300)):
+        day = _big_path(n).split("/")[-1][:10]
+        files[_big_path(n)] = article(sample.entry.title, f"{day} 08:00", body=sample.text)
+    site = make_site(files, CONFIG)
+    assert site.build().code == 0
+    return site
+
+
+def _appended(site, n: int) -> str:
+    return (site.root / _big_path(n)).read_text() + "\nBài viết đã được cập nhật thêm.\n"
+
+
+def _retitled(site, n: int) -> str:
+    text = (site.root / _big_path(n)).read_text()
+    return re.sub(r"(?m)^title: .*$", 'title: "Tiêu đề đã được sửa lại"', text, count=1)
+
+
+SEARCH_CHANGES = {
+    "body edited": lambda site: site.write(_big_path(60), _appended(site, 60)),
+    "title changed": lambda site: site.write(_big_path(40), _retitled(site, 40)),
+    "newest added": lambda site: site.write(
+        f"content/{OTHER}/2025-01-01-moi-nhat.md", article("Tin mới nhất", "2025-01-01 08:00")
+    ),
+    "oldest deleted": lambda site: (site.root / _big_path(0)).unlink(),
+}
+
+
+@pytest.mark.parametrize("change", SEARCH_CHANGES)
+def test_a_rebuilt_search_index_is_a_clean_builds_and_changes_few_files(
+    searchable, tmp_path, monkeypatch, change
+):
+    from sokhcn_site import search_index
+
+    before = _index_files(searchable)
+    shards = [path for path in before if path.startswith(f"{INDEX}t-")]
+    assert len(shards) > 10
+    made = []
+    make_block = search_index.make_block
+    monkeypatch.setattr(search_index, "make_block", lambda *a: made.append(a) or make_block(*a))
+    SEARCH_CHANGES[change](searchable)
+    assert searchable.build().code == 0
+    # Only the changed article's block of the index was made again: the rest is cached.
+    assert len(made) == 1
+    _same_as_clean_build(searchable, tmp_path)
+    after = _index_files(searchable)
+    rewritten = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    # The table, the order, a record or two, and the shards of the words that came or went:
+    # a few words, but all of a deleted article's.
+    assert f"{INDEX}meta.json" in rewritten
+    assert len([p for p in rewritten if p.startswith(f"{INDEX}d/")]) <= 3
+    if change != "oldest deleted":
+        assert len(rewritten) <= 12

@@ -16,15 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from sokhcn_site import search
-from sokhcn_site.search import (
-    SearchEntry,
-    build_search_index,
-    exact_key,
-    fold,
-    index_text,
-    tokenize,
-)
+from sokhcn_site import search, search_index
+from sokhcn_site.search import SearchEntry, exact_key, fold, index_text, tokenize
+from sokhcn_site.search_index import build_search_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "static" / "js" / "search.js"
@@ -98,57 +92,78 @@ def files(outputs: tuple) -> dict[str, bytes]:
 
 
 def load(outputs: dict[str, bytes], name: str) -> object:
-    return json.loads(outputs[f"{search.INDEX_DIR}/{name}"])
+    return json.loads(outputs[f"{search_index.INDEX_DIR}/{name}"])
 
 
-def decode(postings: str) -> list[tuple[int, bool]]:
+def vlq_values(text: str) -> list[int]:
     values, value, shift = [], 0, 0
-    for char in postings:
-        digit = search._VLQ.index(char)
+    for char in text:
+        digit = search_index._VLQ.index(char)
         value |= (digit & 31) << shift
         if digit & 32:
             shift += 5
         else:
             values.append(value)
             value, shift = 0, 0
+    return values
+
+
+def decode(postings: str) -> list[tuple[int, bool]]:
     hits, code = [], -1
-    for value in values:
+    for value in vlq_values(postings):
         code += value + 1
         hits.append((code >> 1, bool(code & 1)))
     return hits
 
 
+def oldest_first(outputs: dict[str, bytes]) -> list[int]:
+    """The document ids in o.json: by date, oldest first."""
+    return vlq_values(load(outputs, "o.json"))
+
+
 def test_layout_and_records() -> None:
     out = files(build_search_index([entry(1, "Hội nghị khoa học", "Nội dung.", day=2)]))
     meta = load(out, "meta.json")
+    [doc] = oldest_first(out)
     assert sorted(out) == [
-        "tim-kiem/index/d/0.json",
+        f"tim-kiem/index/d/{doc}.json",
         "tim-kiem/index/meta.json",
+        "tim-kiem/index/o.json",
         "tim-kiem/index/t-0.json",
     ]
-    assert meta["n"] == 1 and meta["k"] == search.DOCS_PER_FILE
-    assert load(out, "d/0.json") == [
+    assert meta["n"] == 1 and meta["k"] == search_index.DOCS_PER_FILE
+    assert 0 <= doc < meta["ids"]
+    assert load(out, f"d/{doc}.json") == [
         ["tin/bai-1/", "Hội nghị khoa học", "02/01/2024", "Tin hoạt động", "Nội dung."]
     ]
-    assert load(out, "t-0.json")["hoc"] == {exact_key("học"): "B"}  # doc 0, in title
+    [postings] = load(out, "t-0.json")["hoc"].values()
+    assert list(load(out, "t-0.json")["hoc"]) == [exact_key("học")]
+    assert decode(postings) == [(doc, True)]
 
 
 def test_empty_site_has_a_usable_index() -> None:
     out = files(build_search_index([]))
     assert load(out, "meta.json")["shards"] == [["", 2]]
     assert load(out, "t-0.json") == {}
+    assert load(out, "o.json") == ""
 
 
 @pytest.mark.parametrize(
     "hits",
     [
         [(0, True), (1, False), (17, True), (1000, False), (123456, True)],
-        [(0, False), (1, True), (2, False), (15, True), (16, True)],  # the one-character path
+        [(0, False), (1, True), (2, False), (15, True), (16, True)],  # one character each
+        [(3, True), (40, False), (100, True), (127, False)],  # two characters
         [],
     ],
 )
 def test_vlq_round_trip(hits: list[tuple[int, bool]]) -> None:
-    assert decode(search.encode_codes([doc * 2 + title for doc, title in hits])) == hits
+    codes = [doc * 2 + title for doc, title in hits]
+    assert decode(search_index.encode_codes(codes)) == hits
+    # Pieces of a list, encoded apart, join into the whole list's encoding.
+    parts = [part for part in (codes[:2], codes[2:]) if part]
+    pieces = [(p[0], p[-1], search_index.encode_codes(p[1:], p[0])) for p in parts]
+    assert search_index.join_pieces(pieces) == search_index.encode_codes(codes)
 
 
 # --------------------------------------------------- a synthetic corpus ----
@@ -250,7 +265,7 @@ HASHED_BUILD = """
 import hashlib, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from test_search_index import synthetic
-from sokhcn_site.search import build_search_index
+from sokhcn_site.search_index import build_search_index
 sha = hashlib.sha256()
 for output in build_search_index(synthetic(200)):
     sha.update(output.path.encode() + output.data)
@@ -276,20 +291,20 @@ def test_same_bytes_whatever_the_hash_seed() -> None:
 def test_shards_partition_the_terms_in_order(built: dict[str, bytes]) -> None:
     meta = load(built, "meta.json")
     firsts = [first for first, _ in meta["shards"]]
-    assert firsts == sorted(firsts, key=search._utf16)
+    assert firsts == sorted(firsts, key=search_index.utf16)
     for i, (first, size) in enumerate(meta["shards"]):
-        data = built[f"{search.INDEX_DIR}/t-{i}.json"]
+        data = built[f"{search_index.INDEX_DIR}/t-{i}.json"]
         terms = list(json.loads(data))
         assert size == len(data)
         assert terms[0] == first
         assert all(shard_for(firsts, term) == i for term in terms)
-        assert size <= search.SHARD_TARGET or len(terms) == 1
+        assert size <= search_index.SHARD_TARGET or len(terms) == 1
 
 
 def shard_for(firsts: list[str], term: str) -> int:
     """shardFor() of search.js."""
-    keys = [search._utf16(f) for f in firsts]
-    return max(0, bisect.bisect_right(keys, search._utf16(term)) - 1)
+    keys = [search_index.utf16(f) for f in firsts]
+    return max(0, bisect.bisect_right(keys, search_index.utf16(term)) - 1)
 
 
 def prefix_budget() -> int:
@@ -335,13 +350,18 @@ def test_a_query_downloads_at_most_300_kb_at_10000_articles(
     scale = 10_000 / 2000
     meta = load(built, "meta.json")
     words = {fold(w) for w in tokenize(query)}
-    projected = scale * len(built[f"{search.INDEX_DIR}/meta.json"])
+    projected = scale * table_bytes(built)
     for i in planned_shards(meta, query):
-        shard = json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"])
+        shard = json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"])
         own = sum(len(fragment(t, v)) for t, v in shard.items() if t in words)
         projected += max(meta["shards"][i][1], scale * own)
     projected += largest_records(built)
     assert projected <= BUDGET
+
+
+def table_bytes(built: dict[str, bytes]) -> int:
+    """What every query loads whatever its words: the shard table and the order by date."""
+    return sum(len(built[f"{search_index.INDEX_DIR}/{name}"]) for name in ("meta.json", "o.json"))
 
 
 def fragment(term: str, forms: dict) -> bytes:
@@ -359,12 +379,12 @@ def test_worst_case_query_stays_within_300_kb_at_10000_articles(built: dict[str,
     biggest_term = max(
         len(fragment(t, v))
         for i in range(len(meta["shards"]))
-        for t, v in json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"]).items()
+        for t, v in json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"]).items()
     )
     # A shard is cut before it passes SHARD_TARGET, unless it is a single term.
-    shard_at_10k = max(search.SHARD_TARGET, biggest_term * 5)
+    shard_at_10k = max(search_index.SHARD_TARGET, biggest_term * 5)
     worst = (
-        5 * len(built[f"{search.INDEX_DIR}/meta.json"])
+        5 * table_bytes(built)
         + max_terms() * shard_at_10k
         + prefix_budget()
         + largest_records(built)
@@ -379,20 +399,24 @@ def test_every_article_is_found_by_its_title_words(
     firsts = [first for first, _ in meta["shards"]]
     shards: dict[int, dict] = {}
     decoded: dict[str, set[int]] = {}
-    ids = {load_record(built, i)[0]: i for i in range(len(corpus))}
+    ids = {load_record(built, doc)[0]: doc for doc in oldest_first(built)}
     for e in corpus:
         for word in tokenize(e.title):
             folded = fold(word)
             if folded not in decoded:
                 i = shard_for(firsts, folded)
-                shard = shards.setdefault(i, json.loads(built[f"{search.INDEX_DIR}/t-{i}.json"]))
+                shard = shards.setdefault(
+                    i, json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"])
+                )
                 forms = shard[folded].values()
                 decoded[folded] = {d for p in forms for d, title in decode(p) if title}
             assert ids[e.url] in decoded[folded], (e.url, word)
 
 
 def load_record(built: dict[str, bytes], doc: int) -> list:
-    return load(built, f"d/{doc // search.DOCS_PER_FILE}.json")[doc % search.DOCS_PER_FILE]
+    return load(built, f"d/{doc // search_index.DOCS_PER_FILE}.json")[
+        doc % search_index.DOCS_PER_FILE
+    ]
 
 
 # ------------------------------------------------ search.js under Node ----
@@ -438,7 +462,7 @@ def run_node(tmp_path: Path, outputs: dict[str, bytes], queries: list[str], word
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS)
     job = json.dumps({"queries": queries, "words": list(words)})
-    index = tmp_path / search.INDEX_DIR
+    index = tmp_path / search_index.INDEX_DIR
     done = subprocess.run(
         [NODE, str(harness), str(SEARCH_JS), str(index)],
         input=job,
@@ -507,7 +531,7 @@ def test_search_js_folds_like_python(tmp_path: Path) -> None:
 def reference(corpus: list[Sample], terms: list[dict]) -> list[str]:
     """A brute-force ranking straight from the articles' text, to check search.js against."""
     texts = {sample.entry.url: sample.text for sample in corpus}
-    order = search._ordered(sample.entry for sample in corpus)
+    order = search_index._ordered(sample.entry for sample in corpus)
     ranked = []
     for doc, e in enumerate(order):
         title = set(tokenize(e.title))
@@ -551,17 +575,89 @@ def test_search_js_agrees_with_a_brute_force_ranking(
         assert got[query]["urls"] == reference(sample, got[query]["terms"]), query
 
 
-def test_a_new_article_adds_one_record_and_leaves_the_others_alone(
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """The files whose bytes differ, added and removed ones included."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def records(outputs: dict[str, bytes]) -> set[str]:
+    return {p for p in outputs if "/d/" in p}
+
+
+@pytest.mark.parametrize("change", ["delete the oldest", "delete one", "back-date the newest"])
+def test_ids_are_stable_so_few_records_change(
+    corpus: list[SearchEntry], built: dict[str, bytes], change: str
+) -> None:
+    """Ids are not ranks: an article going or moving leaves (nearly) all other records alone."""
+    ordered = search_index._ordered(corpus)
+    entries = {
+        "delete the oldest": ordered[1:],
+        "delete one": ordered[:700] + ordered[701:],
+        "back-date the newest": [
+            replace(ordered[-1], sort_key="1999-01-01T00:00:00+07:00"),
+            *ordered[:-1],
+        ],
+    }[change]
+    after = files(build_search_index(entries))
+    # Its own record, and the few of a run of hash collisions after it.
+    assert len(changed(built, after) & (records(built) | records(after))) <= 5
+    assert f"{search_index.INDEX_DIR}/o.json" in changed(built, after)
+
+
+def test_a_new_article_changes_no_other_record(
     corpus: list[SearchEntry], built: dict[str, bytes]
 ) -> None:
-    """Ids are ranks oldest first: a new (newest) article does not renumber the records."""
     newest = replace(entry(99999, "Tin mới nhất"), sort_key="2099-01-01T00:00:00+07:00")
     after = files(build_search_index([*corpus, newest]))
-    records = {p for p in after if "/d/" in p}
-    assert records - {p for p in built if "/d/" in p} == {
-        f"{search.INDEX_DIR}/d/{len(corpus)}.json"
-    }
-    assert all(after[p] == built[p] for p in built if "/d/" in p)
+    [added] = records(after) - records(built)
+    assert changed(built, after) & records(after) == {added}
+    assert oldest_first(after) == [*oldest_first(built), int(added.split("/")[-1][:-5])]
+
+
+def test_a_posting_that_grows_moves_no_shard_boundary(
+    corpus_samples: list[Sample], built: dict[str, bytes]
+) -> None:
+    sample = corpus_samples[100]
+    words = [w for w in COMMON[40:80] if exact_key(w) not in sample.entry.indexed.body_terms]
+    grown = replace(
+        sample.entry, indexed=index_text(sample.entry.title, f"{sample.text} {' '.join(words)}")
+    )
+    entries = [grown if s is sample else s.entry for s in corpus_samples]
+    after = files(build_search_index(entries))
+    before_table, after_table = (
+        load(built, "meta.json")["shards"],
+        load(after, "meta.json")["shards"],
+    )
+    assert [first for first, _ in after_table] == [first for first, _ in before_table]
+    firsts = [first for first, _ in after_table]
+    shards = {f"{search_index.INDEX_DIR}/t-{shard_for(firsts, fold(w))}.json" for w in words}
+    assert changed(built, after) - shards == {f"{search_index.INDEX_DIR}/meta.json"}
+
+
+def test_known_blocks_are_reused_and_give_the_same_bytes(corpus_samples: list[Sample]) -> None:
+    entries = [s.entry for s in corpus_samples[:600]]
+    _, memo = search_index.index_files(entries, {}, {})
+    edited = replace(entries[10], title="Tiêu đề mới", indexed=index_text("Tiêu đề mới", "Mới."))
+    entries[10] = edited
+    again, memo_again = search_index.index_files(entries, {}, memo)
+    assert again == search_index.index_files(entries, {}, {})[0]
+    assert len(memo_again.keys() - memo.keys()) == 1  # one block made anew
+    # A value under a block's key that is not a block is never trusted.
+    assert search_index.index_files(entries, {}, dict.fromkeys(memo_again, None))[0] == again
+    # Category names are shown, and a new name remakes the blocks that show it.
+    renamed, memo_renamed = search_index.index_files(entries, {"Tin hoạt động": "Tin"}, memo_again)
+    assert renamed == search_index.index_files(entries, {"Tin hoạt động": "Tin"}, {})[0]
+    assert not memo_renamed.keys() & memo_again.keys()
+
+
+def test_assign_ids_unique_and_stable() -> None:
+    urls = [f"tin/bai-{i}/" for i in range(1000)]  # oldest first
+    ids, size = search_index.assign_ids(urls)
+    assert size == 2048 and len(set(ids)) == len(urls) and max(ids) < size + len(urls)
+    assert search_index.assign_ids([*urls, "tin/moi/"])[0][:-1] == ids  # the newest moves none
+    for fewer in (urls[1:], urls[:500] + urls[501:]):
+        left = dict(zip(fewer, search_index.assign_ids(fewer)[0], strict=True))
+        assert sum(left[url] != doc for url, doc in zip(urls, ids, strict=True) if url in left) <= 2
 
 
 def test_the_excerpt_text_is_the_start_of_the_body_cut_at_a_word() -> None:

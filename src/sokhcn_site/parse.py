@@ -18,8 +18,8 @@ from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_ma
 from .markup import MD_LINK, BodyContext, first_paragraph, references, render_markdown, sanitise
 from .model import Article, Origin, Page, SiteConfig, Source
 from .references import SiteLink, site_links
-from .search import IndexedText
-from .site_search import article_text
+from .search import SearchEntry
+from .site_search import search_entry
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -34,9 +34,9 @@ class Parsed:
     item: Article | Page | None
     diagnostics: tuple[Diagnostic, ...]
     links: tuple[SiteLink, ...] = ()  # the item's body's links into the site
-    # An article's words for the site search, made here, in the parsing worker and cached with
+    # An article as the site search sees it, made here, in the parsing worker and cached with
     # the rest. Collect's resolving of links to .md files changes hrefs, never this text.
-    search: IndexedText | None = None
+    search: SearchEntry | None = None
     origin: Origin | None = None  # set with `item`
 
 
@@ -265,7 +265,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     )  # fmt: skip
     links = site_links(references(html), config.base_path)
     origin = _origin(source, html, links, ("image:", fields.line("image")))
-    return Parsed(article, problems, links, article_text(article), origin)
+    return Parsed(article, problems, links, search_entry(article), origin)
 
 
 def parse_page(source: Source, config: SiteConfig) -> Parsed:

@@ -23,8 +23,8 @@ from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
 from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
-from .search import IndexedText
-from .site_search import build_site_search
+from .search import SearchEntry
+from .search_index import index_files
 from .sitemap import build_sitemap
 from .templates import make_environment
 from .write import WriteStats, open_stage, safe_relative, write_failure
@@ -150,11 +150,10 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 def _products(
     site: Site, copies: Sequence[Output], look: bytes, prints: Fingerprints,
-    badges: Mapping[str, str], texts: Sequence[IndexedText],
+    badges: Mapping[str, str], index: Sequence[Output],
 ) -> _Products:  # fmt: skip
     pages = plan(site, badges)
-    files = (*build_feeds(site), *build_sitemap(site), *copies)
-    files += build_site_search(site, texts)
+    files = (*build_feeds(site), *build_sitemap(site), *copies, *index)
     keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
     return _Products(pages, files, keys)
@@ -305,8 +304,9 @@ def build(
         site = dataclasses.replace(site, partners=partners)
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
-    texts = _search_texts(site, parsing)
-    products = _products(site, copies, look, prints, badges, texts)
+    names = {c.slug: c.name for c in site.categories}
+    index, index_entries = index_files(_search_texts(site, parsing), names, known.results)
+    products = _products(site, copies, look, prints, badges, index)
     paths = list(products.keys)
     every = [job.path for job in products.pages] + [o.path for o in products.files]
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
@@ -331,12 +331,13 @@ def build(
             _due(parsing, now, options.drafts),
             (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
         )  # fmt: skip
-        cache.save(cache_folder, stamp, state, known, parsing.entries, records)
+        entries = {**parsing.entries, **index_entries}
+        cache.save(cache_folder, stamp, state, known, entries, records)
     return report
 
 
-def _search_texts(site: Site, parsing: _Parsing) -> list[IndexedText]:
-    """Each published article's words for the search index, as parse made them."""
+def _search_texts(site: Site, parsing: _Parsing) -> list[SearchEntry]:
+    """Each published article as the search index sees it, as parse made it."""
     made = {p.item.source: p.search for p in parsing.entries.values() if p.search is not None}
     return [made[article.source] for article in site.articles]
 

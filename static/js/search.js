@@ -161,13 +161,34 @@
     }
   }
 
+  /** age[id]: the rank by date of each document id (larger: newer), from o.json. */
+  function ages(order, size) {
+    const age = new Int32Array(size).fill(-1);
+    let rank = 0;
+    let value = 0;
+    let shift = 0;
+    for (let i = 0; i < order.length; i++) {
+      const digit = VLQ_VALUE[order.charCodeAt(i)];
+      value |= (digit & 31) << shift;
+      if (digit & 32) {
+        shift += 5;
+        continue;
+      }
+      if (value < size) age[value] = rank;
+      rank++;
+      value = 0;
+      shift = 0;
+    }
+    return age;
+  }
+
   /**
    * Ranked document ids: documents matching every term (AND), ordered by
    * how many terms match whole and with their diacritics, then whole, then
-   * as an exact prefix, then in the title; then newer first (ids are ranks
-   * by date, oldest first, so larger id first).
+   * as an exact prefix, then in the title; then newer first (by age[id]).
+   * n is the size of the id space.
    */
-  function rank(matches, n) {
+  function rank(matches, n, age) {
     if (!matches.length) return [];
     const codes = matches.map((found) => {
       const best = new Uint8Array(n);
@@ -194,7 +215,7 @@
       }
     }
     const order = ids.map((_, i) => i);
-    order.sort((a, b) => scores[b] - scores[a] || ids[b] - ids[a]);
+    order.sort((a, b) => scores[b] - scores[a] || age[ids[b]] - age[ids[a]]);
     return order.map((i) => ids[i]);
   }
 
@@ -329,6 +350,7 @@
   function createEngine(load) {
     const files = new Map();
     let metaPromise = null;
+    let age = null; // the decoded o.json, computed once
 
     function get(path) {
       if (!files.has(path)) {
@@ -353,11 +375,15 @@
       if (!terms.length) return { terms, ids: [], n: info.n };
       const plans = terms.map((term) => planTerm(info, term));
       const needed = [...new Set(plans.flat())];
-      const loaded = await Promise.all(needed.map((i) => get(`t-${i}.json?v=${info.v}`)));
+      const [order, ...loaded] = await Promise.all([
+        get(`o.json?v=${info.v}`),
+        ...needed.map((i) => get(`t-${i}.json?v=${info.v}`)),
+      ]);
       const byIndex = new Map(needed.map((i, j) => [i, loaded[j]]));
       const started = now();
+      if (!age || age.order !== order) age = { order, ranks: ages(order, info.ids) };
       const matches = terms.map((term, t) => collect(term, plans[t].map((i) => byIndex.get(i))));
-      const ids = rank(matches, info.n);
+      const ids = rank(matches, info.ids, age.ranks);
       return { terms, ids, n: info.n, rankMs: now() - started };
     }
 
@@ -382,7 +408,7 @@
 
   const api = {
     fold, exactKey, tokenize, parseQuery, shardFor, planTerm, levelOf, collect,
-    rank, highlight, excerpt, createEngine, PREFIX_BUDGET,
+    ages, rank, highlight, excerpt, createEngine, PREFIX_BUDGET,
   };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
 
