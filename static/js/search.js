@@ -137,48 +137,45 @@
     return found;
   }
 
+  /** Call fn(value) for each base64 VLQ number of `text`, in order. */
+  function forEachVlq(text, fn) {
+    let value = 0;
+    let shift = 0;
+    for (let i = 0; i < text.length; i++) {
+      const digit = VLQ_VALUE[text.charCodeAt(i)];
+      value |= (digit & 31) << shift;
+      if (digit & 32) {
+        shift += 5;
+        continue;
+      }
+      fn(value);
+      value = 0;
+      shift = 0;
+    }
+  }
+
   /**
    * Decode a VLQ postings string (differences minus one between consecutive
    * codes doc * 2 + in title) into best codes (level*2 + in title) per document.
    */
   function applyPostings(codes, level, postings) {
     let code = -1;
-    let value = 0;
-    let shift = 0;
-    for (let i = 0; i < postings.length; i++) {
-      const digit = VLQ_VALUE[postings.charCodeAt(i)];
-      value |= (digit & 31) << shift;
-      if (digit & 32) {
-        shift += 5;
-        continue;
-      }
+    forEachVlq(postings, (value) => {
       code += value + 1;
       const doc = code >> 1;
       const best = level * 2 + (code & 1);
       if (doc < codes.length && best > codes[doc]) codes[doc] = best;
-      value = 0;
-      shift = 0;
-    }
+    });
   }
 
   /** age[id]: the rank by date of each document id (larger: newer), from o.json. */
   function ages(order, size) {
     const age = new Int32Array(size).fill(-1);
     let rank = 0;
-    let value = 0;
-    let shift = 0;
-    for (let i = 0; i < order.length; i++) {
-      const digit = VLQ_VALUE[order.charCodeAt(i)];
-      value |= (digit & 31) << shift;
-      if (digit & 32) {
-        shift += 5;
-        continue;
-      }
-      if (value < size) age[value] = rank;
+    forEachVlq(order, (doc) => {
+      if (doc < size) age[doc] = rank;
       rank++;
-      value = 0;
-      shift = 0;
-    }
+    });
     return age;
   }
 
