@@ -93,12 +93,18 @@ class SearchEntry:
     sort_key: str  # ISO datetime in one timezone; larger is newer
     category: str  # slug (index_files shows its name) or, in tests, the name itself
     indexed: IndexedText
-    # Of every field but sort_key: what the index's memo keys name the entry's record by.
+    # Made once with the entry (in a parsing worker, cached), not in every build:
+    # of every field but sort_key, what the index's memo keys name the entry's record by;
     digest: bytes = field(init=False, repr=False, compare=False)
+    # and the start of its record, '"url","title","date"' in JSON.
+    head: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         fields = "\0".join((self.url, self.title, self.date, self.category, ""))
         object.__setattr__(self, "digest", digest(fields.encode() + self.indexed.digest))
+        # Joined by hand: the encoder's set-up per list costs more than its strings.
+        head = ",".join(map(dumps, (self.url, _flat(self.title), self.date)))
+        object.__setattr__(self, "head", head.encode())
 
 
 @lru_cache(maxsize=1 << 17)
@@ -130,7 +136,7 @@ def index_text(title: str, body: str) -> IndexedText:
     return IndexedText(text_json, title_words, body_words, digest(text_json + b"\0" + words))
 
 
-def flat(text: str) -> str:
+def _flat(text: str) -> str:
     """NFC (the client matches words without normalising them) on one line."""
     return " ".join(unicodedata.normalize("NFC", text).split())
 
@@ -139,9 +145,9 @@ def _excerpt_text(text: str) -> str:
     """The body as one line, cut at a word boundary near TEXT_LIMIT."""
     # Flattening all of a long body costs more than indexing it: take a start that
     # is long enough unless it is mostly white space.
-    line = flat(text[: 2 * TEXT_LIMIT])
+    line = _flat(text[: 2 * TEXT_LIMIT])
     if len(line) <= TEXT_LIMIT and len(text) > 2 * TEXT_LIMIT:
-        line = flat(text)
+        line = _flat(text)
     if len(line) <= TEXT_LIMIT:
         return line
     cut = line.rfind(" ", 0, TEXT_LIMIT + 1)

@@ -42,7 +42,7 @@ from typing import Any
 
 from .keys import digest
 from .model import Output
-from .search import SearchEntry, dumps, flat, fold_key
+from .search import SearchEntry, dumps, fold_key
 
 INDEX_DIR = "tim-kiem/index"
 FORMAT = 3
@@ -192,7 +192,8 @@ def make_block(members: Sequence[tuple[int, SearchEntry]], names: Mapping[str, s
         key: (codes[0], codes[-1], encode_codes(codes[1:], codes[0]))
         for key, codes in postings.items()
     }
-    return Block(pieces, tuple((doc, b"[%s]" % _record(e, names)) for doc, e in members))
+    shown = {e.category: dumps(names.get(e.category, e.category)).encode() for _, e in members}
+    return Block(pieces, tuple((doc, b"[%s]" % _record(e, shown)) for doc, e in members))
 
 
 def _postings(blocks: Sequence[Block]) -> dict[str, str]:
@@ -304,7 +305,5 @@ def _shard_bytes(fragments: Sequence[str]) -> bytes:
     return ("{" + ",".join(fragments) + "}").encode()
 
 
-def _record(e: SearchEntry, names: Mapping[str, str]) -> bytes:
-    # Joined by hand: the encoder's set-up per list costs more than its strings.
-    fields = ",".join(map(dumps, (e.url, flat(e.title), e.date, names.get(e.category, e.category))))
-    return b"[%s,%s]" % (fields.encode(), e.indexed.text_json)
+def _record(e: SearchEntry, names: Mapping[str, bytes]) -> bytes:
+    return b"[%s,%s,%s]" % (e.head, names[e.category], e.indexed.text_json)
