@@ -66,21 +66,22 @@ class IndexedText:
     # string in UTF-8: encoded once per article rather than in every build.
     text_json: bytes
     # The exact keys of the title's words, and of the body's other words: each list sorted
-    # (the same article gives an equal value) and kept as one string, a key a line. Ten
-    # thousand articles hold three million keys: as that many str objects they took ~200 MB
-    # and most of the time of loading the cache; as 20,000 strings, ~40 MB.
-    title_words: str
-    body_words: str
+    # (the same article gives an equal value) and kept as one UTF-8 string, a key a line.
+    # Ten thousand articles hold three million keys: as that many str objects they took
+    # ~200 MB and most of the time of loading the cache; so, ~25 MB. (Bytes, not str:
+    # pickling a str would keep a UTF-8 copy inside it, see cache._Pickler.)
+    title_words: bytes
+    body_words: bytes
     # Of the three fields above: the index's memo keys name an article's text by it.
     digest: bytes
 
     @property
     def title_terms(self) -> list[str]:
-        return self.title_words.split("\n") if self.title_words else []
+        return self.title_words.decode().split("\n") if self.title_words else []
 
     @property
     def body_terms(self) -> list[str]:
-        return self.body_words.split("\n") if self.body_words else []
+        return self.body_words.decode().split("\n") if self.body_words else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,9 @@ def index_text(title: str, body: str) -> IndexedText:
     title_terms.discard("")
     body_terms.discard("")
     text_json = dumps(_excerpt_text(body)).encode()
-    title_words, body_words = "\n".join(sorted(title_terms)), "\n".join(sorted(body_terms))
-    words = f"{title_words}\0{body_words}".encode()
+    title_words = "\n".join(sorted(title_terms)).encode()
+    body_words = "\n".join(sorted(body_terms)).encode()
+    words = b"%s\0%s" % (title_words, body_words)
     return IndexedText(text_json, title_words, body_words, digest(text_json + b"\0" + words))
 
 

@@ -20,12 +20,12 @@ id (but for a rare collision), and so every other record and posting, as it was.
 term's postings are the codes ``doc id * 2 + in title`` of its documents, stored as a
 base64 VLQ string of the differences between consecutive codes, minus one.
 
-A rebuild costs what changed: the ids are cut into BLOCKS ranges, and a block's part of
-the index (pieces of postings, records) is a pure function of its documents, memoised
-under the digest of their fields; the postings of the whole site are joined from the
-pieces. Shard boundaries depend on the terms around them only (a shard ends before an
-"anchor" term once it is SHARD_MIN bytes long), so a posting that grows moves no
-boundary beyond its own shard.
+A rebuild costs what changed: the ids are cut into BLOCKS ranges, and a block's pieces of
+the postings are a pure function of its documents, memoised under the digest of their
+fields; the postings of the whole site are joined from the pieces. The records are made
+anew by every build (a join of bytes each article's entry keeps). Shard boundaries
+depend on the terms around them only (a shard ends before an "anchor" term once it is
+SHARD_MIN bytes long), so a posting that grows moves no boundary beyond its own shard.
 """
 
 from __future__ import annotations
@@ -63,11 +63,14 @@ _VLQ = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """What the documents of one id range add to the index."""
+    """What the documents of one id range add to the postings.
+
+    Their records are not kept: made from the entries in every build for little, they would
+    double the cache's copy of every article's excerpt text.
+    """
 
     # exact key -> (first code, last code, VLQ of the codes after the first)
     pieces: Mapping[str, tuple[int, int, str]]
-    records: tuple[tuple[int, bytes], ...]  # (id, bytes of its document file)
 
 
 def build_search_index(entries: Sequence[SearchEntry]) -> tuple[Output, ...]:
@@ -84,20 +87,20 @@ def index_files(
     """
     ordered = _ordered(entries)
     ids, size = assign_ids([e.url for e in ordered])
-    named = _names_digest(names)
+    numbered = sorted(zip(ids, ordered, strict=True), key=_first)
     keys, blocks = [], []
-    for members in _blocks(sorted(zip(ids, ordered, strict=True), key=_first), size):
-        key = block_key(members, named)
+    for members in _blocks(numbered, size):
+        key = block_key(members)
         block = known.get(key)
         keys.append(key)
-        blocks.append(block if isinstance(block, Block) else make_block(members, names))
+        blocks.append(block if isinstance(block, Block) else make_block(members))
     shards = _pack_shards(_term_fragments(_postings(blocks)))
     shard_files = [
         Output(f"{INDEX_DIR}/t-{i}.json", _shard_bytes(fragments))
         for i, (_, fragments) in enumerate(shards)
     ]
     order = Output(f"{INDEX_DIR}/o.json", b'"%s"' % encode_ids(ids).encode())
-    sha = hashlib.sha256(b"".join(keys))
+    sha = hashlib.sha256(b"".join(keys) + _names_digest(names))  # the records are named by both
     for output in (order, *shard_files):
         sha.update(hashlib.sha256(output.data).digest())
     meta = {
@@ -109,8 +112,9 @@ def index_files(
         "k": DOCS_PER_FILE,
         "shards": [[first, len(f.data)] for (first, _), f in zip(shards, shard_files, strict=True)],
     }
+    shown = {slug: dumps(name).encode() for slug, name in names.items()}
     records = [
-        Output(f"{INDEX_DIR}/d/{doc}.json", data) for block in blocks for doc, data in block.records
+        Output(f"{INDEX_DIR}/d/{doc}.json", b"[%s]" % _record(e, shown)) for doc, e in numbered
     ]
     outputs = (Output(f"{INDEX_DIR}/meta.json", dumps(meta).encode()), order, *shard_files)
     return (*outputs, *records), dict(zip(keys, blocks, strict=True))
@@ -165,18 +169,15 @@ def _names_digest(names: Mapping[str, str]) -> bytes:
     return digest("\0".join(f"{slug}\0{name}" for slug, name in sorted(names.items())).encode())
 
 
-def block_key(members: Sequence[tuple[int, SearchEntry]], names: bytes) -> bytes:
-    """The memo key of a block: everything its ``make_block`` value depends on.
-
-    ``names`` is the digest of the category names (a new name remakes every block).
-    """
+def block_key(members: Sequence[tuple[int, SearchEntry]]) -> bytes:
+    """The memo key of a block: everything its ``make_block`` value depends on."""
     ids = array("q", (doc for doc, _ in members)).tobytes()
     entries = b"".join(e.digest for _, e in members)
-    return digest(b"search-block\0%d\0%s\0%s\0%s" % (FORMAT, names, ids, entries))
+    return digest(b"search-block\0%d\0%s\0%s" % (FORMAT, ids, entries))
 
 
-def make_block(members: Sequence[tuple[int, SearchEntry]], names: Mapping[str, str]) -> Block:
-    """Postings pieces and records of documents given by ascending id."""
+def make_block(members: Sequence[tuple[int, SearchEntry]]) -> Block:
+    """Postings pieces of documents given by ascending id."""
     # Split once: an article keeps its words as two strings (see IndexedText).
     words = [(doc, e.indexed.body_terms, e.indexed.title_terms) for doc, e in members]
     keys = set().union(*(body for _, body, _ in words), *(title for _, _, title in words))
@@ -192,8 +193,7 @@ def make_block(members: Sequence[tuple[int, SearchEntry]], names: Mapping[str, s
         key: (codes[0], codes[-1], encode_codes(codes[1:], codes[0]))
         for key, codes in postings.items()
     }
-    shown = {e.category: dumps(names.get(e.category, e.category)).encode() for _, e in members}
-    return Block(pieces, tuple((doc, b"[%s]" % _record(e, shown)) for doc, e in members))
+    return Block(pieces)
 
 
 def _postings(blocks: Sequence[Block]) -> dict[str, str]:
@@ -306,4 +306,5 @@ def _shard_bytes(fragments: Sequence[str]) -> bytes:
 
 
 def _record(e: SearchEntry, names: Mapping[str, bytes]) -> bytes:
-    return b"[%s,%s,%s]" % (e.head, names[e.category], e.indexed.text_json)
+    name = names.get(e.category) or dumps(e.category).encode()
+    return b"[%s,%s,%s]" % (e.head, name, e.indexed.text_json)
