@@ -309,13 +309,16 @@ def test_a_rebuilt_search_index_is_a_clean_builds_and_changes_few_files(
     before = _index_files(searchable)
     shards = [path for path in before if path.startswith(f"{INDEX}t-")]
     assert len(shards) > 10
-    made = []
-    make_block = search_index.make_block
+    made, records = [], []
+    make_block, record = search_index.make_block, search_index._record
     monkeypatch.setattr(search_index, "make_block", lambda *a: made.append(a) or make_block(*a))
+    monkeypatch.setattr(search_index, "_record", lambda *a: records.append(a) or record(*a))
     SEARCH_CHANGES[change](searchable)
     assert searchable.build().code == 0
-    # Only the changed article's block of the index was made again: the rest is cached.
+    # Only the changed article's block of the index was made again: the rest is cached;
+    # and only records that changed were made at all.
     assert len(made) == 1
+    assert len(records) <= 3
     _same_as_clean_build(searchable, tmp_path)
     after = _index_files(searchable)
     rewritten = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}

@@ -13,10 +13,12 @@ import sys
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sokhcn_site import search, search_index
+from sokhcn_site.model import Output
 from sokhcn_site.search import SearchEntry, exact_key, fold, index_text, tokenize
 from sokhcn_site.search_index import build_search_index
 
@@ -265,6 +267,7 @@ HASHED_BUILD = """
 import hashlib, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from test_search_index import synthetic
+from sokhcn_site.model import Output
 from sokhcn_site.search_index import build_search_index
 sha = hashlib.sha256()
 for output in build_search_index(synthetic(200)):
@@ -634,19 +637,27 @@ def test_a_posting_that_grows_moves_no_shard_boundary(
     assert changed(built, after) - shards == {f"{search_index.INDEX_DIR}/meta.json"}
 
 
+def _made(
+    entries: list[SearchEntry], names: dict[str, str], known: dict[bytes, Any]
+) -> tuple[tuple[Output, ...], dict[bytes, Any]]:
+    """index_files' files, its records made too, and its blocks."""
+    files, records, blocks = search_index.index_files(entries, names, known)
+    return (*files, *(record.output() for record in records)), blocks
+
+
 def test_known_blocks_are_reused_and_give_the_same_bytes(corpus_samples: list[Sample]) -> None:
     entries = [s.entry for s in corpus_samples[:600]]
-    _, memo = search_index.index_files(entries, {}, {})
+    _, memo = _made(entries, {}, {})
     edited = replace(entries[10], title="Tiêu đề mới", indexed=index_text("Tiêu đề mới", "Mới."))
     entries[10] = edited
-    again, memo_again = search_index.index_files(entries, {}, memo)
-    assert again == search_index.index_files(entries, {}, {})[0]
+    again, memo_again = _made(entries, {}, memo)
+    assert again == _made(entries, {}, {})[0]
     assert len(memo_again.keys() - memo.keys()) == 1  # one block made anew
     # A value under a block's key that is not a block is never trusted.
-    assert search_index.index_files(entries, {}, dict.fromkeys(memo_again, None))[0] == again
+    assert _made(entries, {}, dict.fromkeys(memo_again, None))[0] == again
     # Category names are shown in the records only: a new name remakes them, not a block.
-    renamed, memo_renamed = search_index.index_files(entries, {"Tin hoạt động": "Tin"}, memo_again)
-    assert renamed == search_index.index_files(entries, {"Tin hoạt động": "Tin"}, {})[0]
+    renamed, memo_renamed = _made(entries, {"Tin hoạt động": "Tin"}, memo_again)
+    assert renamed == _made(entries, {"Tin hoạt động": "Tin"}, {})[0]
     assert memo_renamed.keys() == memo_again.keys()
     assert renamed != again
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -240,3 +242,20 @@ class Output:
 
     path: str  # POSIX path relative to the output folder
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A file of the built site made only if it has to be written, like a page.
+
+    `key` digests everything `make(*args)` depends on; most of the 10,000 search records
+    of a rebuild are unchanged, and never made.
+    """
+
+    path: str
+    key: bytes
+    make: Callable[..., bytes]
+    args: tuple[Any, ...]
+
+    def output(self) -> Output:
+        return Output(self.path, self.make(*self.args))

@@ -18,7 +18,7 @@ from .discover import Inputs, discover
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
-from .model import Article, Origin, Output, Page, Site, SiteConfig
+from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig
 from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
@@ -86,6 +86,7 @@ class _Products:
 
     pages: tuple[PageJob, ...]  # to render, unless the cache has them
     files: tuple[Output, ...]  # made directly: feeds, sitemap, copied files
+    deferred: tuple[Deferred, ...]  # made when written: the search records
     keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
 
 
@@ -150,13 +151,14 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 def _products(
     site: Site, copies: Sequence[Output], look: bytes, prints: Fingerprints,
-    badges: Mapping[str, str], index: Sequence[Output],
+    badges: Mapping[str, str], index: Sequence[Output], records: Sequence[Deferred],
 ) -> _Products:  # fmt: skip
     pages = plan(site, badges)
     files = (*build_feeds(site), *build_sitemap(site), *copies, *index)
     keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
-    return _Products(pages, files, keys)
+    keys |= {record.path: record.key for record in records}
+    return _Products(pages, files, tuple(records), keys)
 
 
 def _copies(inputs: Inputs) -> list[Output]:
@@ -201,6 +203,9 @@ def _write(
         for output in products.files:
             if output.path not in kept:
                 written += stage.put(output)
+        for deferred in products.deferred:
+            if deferred.path not in kept:
+                written += stage.put(deferred.output())
         if has_errors(problems):
             stage.discard()
             return None, problems
@@ -305,10 +310,10 @@ def build(
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
     names = {c.slug: c.name for c in site.categories}
-    index, index_entries = index_files(_search_texts(site, parsing), names, known.results)
-    products = _products(site, copies, look, prints, badges, index)
+    index, records, blocks = index_files(_search_texts(site, parsing), names, known.results)
+    products = _products(site, copies, look, prints, badges, index, records)
     paths = list(products.keys)
-    every = [job.path for job in products.pages] + [o.path for o in products.files]
+    every = [p.path for p in (*products.pages, *products.files, *products.deferred)]
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
@@ -331,7 +336,7 @@ def build(
             _due(parsing, now, options.drafts),
             (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
         )  # fmt: skip
-        entries = {**parsing.entries, **index_entries}
+        entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records)
     return report
 
@@ -387,7 +392,7 @@ def _unwritten(
 ) -> BuildReport:  # fmt: skip
     """A build that writes nothing (check, serve, or content errors): still render every page,
     to report template errors and to hand the files to `serve`."""
-    outputs = list(products.files)
+    outputs = [*products.files, *(deferred.output() for deferred in products.deferred)]
     outputs += _rendered(products.pages, options, config.base_path, problems, progress)
     return BuildReport(
         tuple(sorted(problems)), site=site, outputs=tuple(outputs), paths=tuple(products.keys),

@@ -41,7 +41,7 @@ from operator import attrgetter, call, sub
 from typing import Any
 
 from .keys import digest
-from .model import Output
+from .model import Deferred, Output
 from .search import SearchEntry, dumps, fold_key
 
 INDEX_DIR = "tim-kiem/index"
@@ -75,13 +75,15 @@ class Block:
 
 def build_search_index(entries: Sequence[SearchEntry]) -> tuple[Output, ...]:
     """Return the index files for ``entries``; the same input gives the same bytes."""
-    return index_files(entries, {}, {})[0]
+    files, records, _ = index_files(entries, {}, {})
+    return (*files, *(record.output() for record in records))
 
 
 def index_files(
     entries: Iterable[SearchEntry], names: Mapping[str, str], known: Mapping[bytes, Any]
-) -> tuple[tuple[Output, ...], dict[bytes, Block]]:
-    """The index files, and every block by its memo key; ``known`` blocks are reused.
+) -> tuple[tuple[Output, ...], tuple[Deferred, ...], dict[bytes, Block]]:
+    """The index files but the records, the records, and every block by its memo key;
+    ``known`` blocks are reused.
 
     A record shows the name its entry's category has in ``names`` (if any).
     """
@@ -112,12 +114,20 @@ def index_files(
         "k": DOCS_PER_FILE,
         "shards": [[first, len(f.data)] for (first, _), f in zip(shards, shard_files, strict=True)],
     }
-    shown = {slug: dumps(name).encode() for slug, name in names.items()}
-    records = [
-        Output(f"{INDEX_DIR}/d/{doc}.json", b"[%s]" % _record(e, shown)) for doc, e in numbered
-    ]
     outputs = (Output(f"{INDEX_DIR}/meta.json", dumps(meta).encode()), order, *shard_files)
-    return (*outputs, *records), dict(zip(keys, blocks, strict=True))
+    return outputs, _records(numbered, names), dict(zip(keys, blocks, strict=True))
+
+
+def _records(
+    numbered: Sequence[tuple[int, SearchEntry]], names: Mapping[str, str]
+) -> tuple[Deferred, ...]:
+    shown = {slug: dumps(name).encode() for slug, name in names.items()}
+    records = []
+    for doc, entry in numbered:
+        name = shown.get(entry.category) or dumps(entry.category).encode()
+        key = digest(b"search-record\0%d\0%s\0%s" % (FORMAT, entry.digest, name))
+        records.append(Deferred(f"{INDEX_DIR}/d/{doc}.json", key, _record, (entry, name)))
+    return tuple(records)
 
 
 def _first(pair: tuple[int, SearchEntry]) -> int:
@@ -305,6 +315,6 @@ def _shard_bytes(fragments: Sequence[str]) -> bytes:
     return ("{" + ",".join(fragments) + "}").encode()
 
 
-def _record(e: SearchEntry, names: Mapping[str, bytes]) -> bytes:
-    name = names.get(e.category) or dumps(e.category).encode()
-    return b"[%s,%s,%s]" % (e.head, name, e.indexed.text_json)
+def _record(e: SearchEntry, name: bytes) -> bytes:
+    """A document file: its entry's record, with the name of its category (JSON)."""
+    return b"[[%s,%s,%s]]" % (e.head, name, e.indexed.text_json)
