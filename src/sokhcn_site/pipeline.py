@@ -289,29 +289,22 @@ def build(
     keys, fresh = _parse_new(inputs, base, state.parse_keys, config, options, progress)
     del inputs  # the texts of 10,000 articles (50 MB) go before the cached results come in
     known, more_notes = cache.parse_results(state)
-    if more_notes:  # a shard let us down after all: parse every file, read afresh
+    if more_notes:  # a shard let us down after all: read every file again and parse it
         notes += more_notes
-        again = discover(options.content, options.static)  # as the texts were let go
-        keys, fresh = _parse_new(again, base, (), config, options, progress)
-        del again
+        rediscovered = discover(options.content, options.static)
+        keys, fresh = _parse_new(rediscovered, base, (), config, options, progress)
     parsing = _parsing(keys, fresh, known.results, prints)
     site, site_problems = collect(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
     )
     problems += [*notes, *found, *parsing.problems, *site_problems]
     if write and config.partner_feeds and not has_errors(problems):  # only for a published site
-        from .partners import fetch_partners  # feedparser is slow to import; few sites need it
-
-        partners, partner_problems = fetch_partners(
-            config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
-            timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline,
-        )  # fmt: skip
-        site = dataclasses.replace(site, partners=partners)
+        site, partner_problems = _with_partners(site, options, now)
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
     names = {c.slug: c.name for c in site.categories}
-    index, records, blocks = index_files(_search_texts(site, parsing), names, known.results)
-    products = _products(site, copies, look, prints, badges, index, records)
+    index, search_records, blocks = index_files(_search_texts(site, parsing), names, known.results)
+    products = _products(site, copies, look, prints, badges, index, search_records)
     paths = list(products.keys)
     every = [p.path for p in (*products.pages, *products.files, *products.deferred)]
     problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
@@ -339,6 +332,20 @@ def build(
         entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records)
     return report
+
+
+def _with_partners(
+    site: Site, options: BuildOptions, now: datetime
+) -> tuple[Site, list[Diagnostic]]:
+    """The site with its partners' news, fetched now (or their cached copies)."""
+    from .partners import fetch_partners  # feedparser is slow to import; few sites need it
+
+    config = site.config
+    partners, problems = fetch_partners(
+        config.partner_feeds, options.cache_dir / "partners", config_path=str(options.config),
+        timeout=config.partner_timeout, tz=config.tz, now=now, offline=options.offline,
+    )  # fmt: skip
+    return dataclasses.replace(site, partners=partners), problems
 
 
 def _search_texts(site: Site, parsing: _Parsing) -> list[SearchEntry]:
