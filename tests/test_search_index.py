@@ -524,6 +524,18 @@ def test_search_js_prefix_search_of_the_last_word(tmp_path: Path) -> None:
 
 
 @needs_node
+def test_a_last_word_too_short_to_look_up_does_not_empty_the_results(
+    tmp_path: Path, built: dict[str, bytes]
+) -> None:
+    got = run_node(tmp_path, built, ["khoa ", "khoa t", "khoa t "])["queries"]
+    # "t" while typed would load too many shards as a prefix: "khoa" decides for now...
+    assert got["khoa t"]["urls"] == got["khoa "]["urls"] != []
+    assert [t["fold"] for t in got["khoa t"]["terms"]] == ["khoa"]
+    # ... but "t" typed as a whole word (a space after it) is a word to match.
+    assert [t["fold"] for t in got["khoa t "]["terms"]] == ["khoa", "t"]
+
+
+@needs_node
 def test_search_js_folds_like_python(tmp_path: Path) -> None:
     words = ["Đo", "lường", nfd("Hoá"), "hóa", "học", "ĐẮK", "nghệ", "Ωμέγα", "ﬁ", "2024"]
     got = run_node(tmp_path, files(build_search_index(RANKING)), [], words)

@@ -99,6 +99,7 @@
     }
     if (extra > PREFIX_BUDGET) {
       term.prefix = false;
+      term.tooShort = true;
       return [first];
     }
     const range = [];
@@ -368,9 +369,15 @@
 
     async function search(query) {
       const info = await meta();
-      const terms = parseQuery(query);
+      let terms = parseQuery(query);
       if (!terms.length) return { terms, ids: [], n: info.n };
-      const plans = terms.map((term) => planTerm(info, term));
+      let plans = terms.map((term) => planTerm(info, term));
+      // A last word too short to look up as a prefix ("thanh h") would be matched whole and
+      // find nothing while it is typed: until it is longer, the other words decide.
+      if (terms.length > 1 && terms[terms.length - 1].tooShort) {
+        terms = terms.slice(0, -1);
+        plans = plans.slice(0, -1);
+      }
       const needed = [...new Set(plans.flat())];
       const [order, ...loaded] = await Promise.all([
         get(`o.json?v=${info.v}`),
