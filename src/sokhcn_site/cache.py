@@ -1,10 +1,10 @@
 """The build cache on disk: parse results by content key, and what each output file holds.
 
 Layout of `<cache-dir>/build/`: `index` names every other file with the digest of its
-contents, the parse keys of each shard and the stamp of the code that wrote them;
-`parse-XX` hold parse results, spread
-over shards so that editing one article rewrites one small file; `outputs` records, for the
-output folder last written, each file's render key and its size, mtime and inode.
+contents, the keys each parse shard holds and the stamp of the code that wrote them;
+`parse-XX` hold parse results (and the search index's blocks), spread over shards so that
+editing one article rewrites one small file; `outputs` records, for the output folder last
+written, each file's render key and its size, mtime and inode.
 
 Every file is framed with a digest of its contents. Anything that does not check out -- a
 missing or extra file, garbage, a truncated file, another version of the code -- makes the
