@@ -24,9 +24,9 @@ A rebuild costs what changed: the ids are cut into BLOCKS ranges, and a block's 
 the postings are a pure function of its documents, memoised under the digest of their
 fields; the postings of the whole site are joined from the pieces. A record is made only
 when its file is written (a join of bytes its entry keeps), under a key digesting the
-entry and its category's name. Shard boundaries
-depend on the terms around them only (a shard ends before an "anchor" term once it is
-SHARD_MIN bytes long), so a posting that grows moves no boundary beyond its own shard.
+entry and its category's name. Shard boundaries depend on the terms around them only (a
+shard ends before an "anchor" term once it is SHARD_MIN bytes long), so a posting that
+grows moves no boundary beyond its own shard.
 """
 
 from __future__ import annotations
