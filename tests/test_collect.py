@@ -12,7 +12,7 @@ CONFIG = SiteConfig(name="Sở", base_url="https://example.test/", other_news=3)
 def make(slug: str, day: int, category: str = "tin", **fields) -> Article:
     return Article(
         source=f"content/{category}/{slug}.md", category=category, slug=slug, title=slug.upper(),
-        date=datetime(2020, 1, day, tzinfo=TZ), html="<p>x</p>", summary="x", **fields,
+        date=datetime(2020, 1, day, tzinfo=TZ), body=b"<p>x</p>", summary="x", **fields,
     )  # fmt: skip
 
 

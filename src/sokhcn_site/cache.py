@@ -13,9 +13,7 @@ whole cache count as empty, with one warning: the build is then slower, never wr
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.metadata
-import io
 import os
 import pickle
 import platform
@@ -25,12 +23,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from . import __version__
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
-from .model import Article, Page
 from .write import folders_of
 
 FORMAT = 2
@@ -195,30 +192,9 @@ def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
     return ParseCache(results, shards), []
 
 
-def _body_as_bytes(item: Article | Page) -> tuple[Any, ...]:
-    values = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-    return _with_body, (type(item), values.pop("html").encode(), values)
-
-
-def _with_body(kind: type[Article | Page], html: bytes, values: dict[str, Any]) -> Any:
-    return kind(html=html.decode(), **values)
-
-
-class _Pickler(pickle.Pickler):
-    # Pickling a str keeps a UTF-8 copy of it inside the str for as long as it lives
-    # (CPython's cache); bodies encoded here leave none behind: 50 MB at 10,000 articles.
-    dispatch_table: ClassVar = {Article: _body_as_bytes, Page: _body_as_bytes}
-
-
-def _pickled(value: Any) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
-
-
 def _write(folder: Path, name: str, value: Any) -> bytes:
     """Write one framed file atomically; return its digest."""
-    framed = _frame(_pickled(value))
+    framed = _frame(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     with os.fdopen(handle, "wb") as sink:
         sink.write(framed)

@@ -13,6 +13,8 @@ from .errors import Diagnostic, error, warning
 from .markup import MD_LINK, MD_LINK_MARKER
 from .model import Article, Category, Origin, Page, Site, SiteConfig
 
+_MARKER = MD_LINK_MARKER.encode()
+
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
     """Date descending, then slug ascending: a total order, whatever the input order."""
@@ -134,7 +136,7 @@ def _link_items(
     problems: list[Diagnostic] = []
     linked: dict[str, Article | Page] = {}
     for source, item in items:
-        if MD_LINK_MARKER not in item.html:
+        if _MARKER not in item.body:  # most bodies: no decoding needed
             continue
 
         def url(match: re.Match[str], source: Origin = source) -> str:
@@ -155,7 +157,7 @@ def _link_items(
                 ))  # fmt: skip
             return base_path + target.path
 
-        linked[item.source] = replace(item, html=MD_LINK.sub(url, item.html))
+        linked[item.source] = replace(item, body=MD_LINK.sub(url, item.html).encode())
     return linked, problems
 
 

@@ -113,7 +113,9 @@ class Article:
     slug: str
     title: str
     date: datetime  # timezone-aware, in the site's timezone
-    html: str  # sanitised body
+    # The sanitised body's HTML in UTF-8: Vietnamese text takes two bytes a character as a
+    # str, and only the pages being rendered need it decoded (see `html`).
+    body: bytes
     summary: str  # plain text
     author: str = ""
     department: str = ""
@@ -122,6 +124,10 @@ class Article:
     tags: tuple[str, ...] = ()
     image: str = ""  # site-relative path (e.g. "tin/anh/a.jpg") or an absolute URL
     category_label: str = ""  # the `category:` front-matter field, if any
+
+    @property
+    def html(self) -> str:
+        return self.body.decode()
 
     @property
     def path(self) -> str:
@@ -140,9 +146,13 @@ class Page:
     source: str
     slug: str
     title: str
-    html: str
+    body: bytes  # the sanitised body's HTML in UTF-8, as in Article
     summary: str
     draft: bool = False
+
+    @property
+    def html(self) -> str:
+        return self.body.decode()
 
     @property
     def path(self) -> str:

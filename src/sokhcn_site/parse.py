@@ -258,7 +258,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         return Parsed(None, problems)
     article = Article(
         source=source.display, category=category, slug=slug, title=title, date=date,
-        html=html, summary=values["summary"] or first_paragraph(html),
+        body=html.encode(), summary=values["summary"] or first_paragraph(html),
         author=values["author"], department=values["department"], updated=updated,
         draft=draft, tags=tags, image=_image(values["image"], source.rel),
         category_label=values["category"],
@@ -285,7 +285,7 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     problems = (*fields.problems, *body_problems)
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
-    page = Page(source.display, slug, title, html, summary or first_paragraph(html), draft)
+    page = Page(source.display, slug, title, html.encode(), summary or first_paragraph(html), draft)
     links = site_links(references(html), config.base_path)
     return Parsed(page, problems, links, origin=_origin(source, html, links))
 

@@ -69,7 +69,7 @@ class IndexedText:
     # (the same article gives an equal value) and kept as one UTF-8 string, a key a line.
     # Ten thousand articles hold three million keys: as that many str objects they took
     # ~200 MB and most of the time of loading the cache; so, ~25 MB. (Bytes, not str:
-    # pickling a str would keep a UTF-8 copy inside it, see cache._Pickler.)
+    # CPython keeps a UTF-8 copy inside every non-ASCII str that pickle writes.)
     title_words: bytes
     body_words: bytes
     # Of the three fields above: the index's memo keys name an article's text by it.
