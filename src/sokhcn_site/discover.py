@@ -11,6 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .errors import Diagnostic, error, warning
+from .keys import digest
 from .model import Source
 
 PAGES_FOLDER = "pages"
@@ -112,7 +113,8 @@ def _read(
         return None
     try:
         with open(entry.path, "rb") as file:
-            return Source(path, rel, display, file.read())
+            data = file.read()
+        return Source(path, rel, display, data, digest(data))
     except OSError as exc:
         problems.append(error(
             display, 1, f"không đọc được tệp ({exc.strerror}); kiểm tra quyền đọc của tệp"

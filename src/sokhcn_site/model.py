@@ -91,6 +91,7 @@ class Source:
     rel: str  # POSIX path relative to its root folder, e.g. "tin/2020-01-14-a.md"
     display: str  # how diagnostics name it, e.g. "content/tin/2020-01-14-a.md"
     data: bytes
+    digest: bytes  # of `data`, made once: the build's and the parse cache's keys use it
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,7 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
     """Everything a parse result depends on: the file's bytes, its place, config and code."""
     source = job.source
     place = "\0".join((job.category or "", source.rel, source.display)).encode()
-    return digest(b"\0".join((base, place, source.data)))
+    return digest(b"\0".join((base, place, source.digest)))
 
 
 def _products(
@@ -359,10 +359,7 @@ def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
     hasher = hashlib.blake2b(settings, digest_size=DIGEST_SIZE)
     sources = [s for s, _ in inputs.articles] + [*inputs.pages, *inputs.assets, *inputs.static]
     for source in sources:
-        hasher.update(
-            b"%d:%s%d:" % (len(source.display), source.display.encode(), len(source.data))
-        )
-        hasher.update(source.data)
+        hasher.update(b"%d:%s%s" % (len(source.display), source.display.encode(), source.digest))
     return hasher.digest()
 
 
