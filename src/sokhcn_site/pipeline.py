@@ -155,7 +155,7 @@ def _products(
 ) -> _Products:  # fmt: skip
     pages = plan(site, badges)
     files = (*build_feeds(site), *build_sitemap(site), *copies, *index)
-    keys = {job.path: prints.of((look, job.template, job.context)) for job in pages}
+    keys = {job.path: prints.of((look, job.template, job.common, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
     keys |= {record.path: record.key for record in records}
     return _Products(pages, files, tuple(records), keys)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, error
 from .listings import site_listings
-from .model import ArticleLink, Output, Site
+from .model import ArticleLink, Output, Site, SiteConfig
 from .sharing import article_sharing
 
 if TYPE_CHECKING:
@@ -39,12 +39,22 @@ class Derived:
 
 
 @dataclass(frozen=True, slots=True)
+class Common:
+    """What every page's template receives: one value for all pages, digested once."""
+
+    config: SiteConfig
+    navigation: tuple[NavItem, ...]
+    badges: Mapping[str, str]  # labels by page path, in a preview
+
+
+@dataclass(frozen=True, slots=True)
 class PageJob:
     """One HTML file to render: everything its template receives, and nothing else."""
 
     path: str  # output file, e.g. "tin/hoi-nghi/index.html"
     template: str
-    context: Mapping[str, Any]
+    common: Common
+    context: Mapping[str, Any]  # this page's own values
     subject: str  # what is being rendered, for error messages (a source file or a page path)
 
 
@@ -55,19 +65,13 @@ def _navigation(site: Site) -> tuple[NavItem, ...]:
 
 def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, ...]:
     """Every HTML page of the site, in a stable order; `badges` label pages by path (preview)."""
-    common = {
-        "config": site.config,
-        "navigation": _navigation(site),
-        "badges": MappingProxyType(dict(badges or {})),
-    }
+    common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
     names = {c.slug: c.name for c in site.categories}
     links = {a.key: ArticleLink.of(a) for a in site.articles}
 
     def job(path: str, template: str, subject: str, **values: Any) -> PageJob:
-        context = MappingProxyType(
-            {**common, **values, "page_path": path.removesuffix("index.html")}
-        )
-        return PageJob(path, template, context, subject)
+        context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
+        return PageJob(path, template, common, context, subject)
 
     jobs = [
         job(f"{listing.path}index.html", "listing.html", f"{listing.path}index.html",
@@ -108,10 +112,12 @@ def render_page(env: jinja2.Environment, job: PageJob) -> Output | RenderFailure
     import jinja2  # loaded by make_environment already; here only for its exception types
 
     try:
+        common = job.common
         context = {
-            name: value.function(*value.args) if isinstance(value, Derived) else value
-            for name, value in job.context.items()
-        }
+            "config": common.config, "navigation": common.navigation, "badges": common.badges,
+            **{name: value.function(*value.args) if isinstance(value, Derived) else value
+               for name, value in job.context.items()},
+        }  # fmt: skip
         html = env.get_template(job.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         return RenderFailure(exc.filename or job.template, exc.lineno or 1, str(exc.message))
