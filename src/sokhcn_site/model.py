@@ -101,7 +101,9 @@ class Origin:
 
     rel: str  # as in Source
     display: str  # as in Source
-    lines: tuple[tuple[str, int], ...] = ()  # (name of a linked file, its 1-based line)
+    # (what a message may point at: the name of a file the body links to, or "image:";
+    # its 1-based line)
+    lines: tuple[tuple[str, int], ...] = ()
 
     def line_of(self, name: str) -> int:
         return next((line for known, line in self.lines if known == name), 1)
