@@ -22,7 +22,7 @@ import argparse
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -96,11 +96,7 @@ def hugo_text(path: Path) -> str:
 def to_pelican(corpus_root: Path, dest: Path) -> Path:
     """Write Pelican's content folder under ``dest``; returns it."""
     content = dest / "content"
-    for path in articles(corpus_root):
-        target = content / path.parent.name / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(pelican_text(path), encoding="utf-8")
-    _copy_images(corpus_root, content)
+    _write_articles(corpus_root, content, pelican_text)
     return content
 
 
@@ -120,12 +116,17 @@ def to_hugo(corpus_root: Path, dest: Path, categories: Sequence[tuple[str, str]]
         # The weight keeps the menu in declared order, as ours is.
         front = f'---\ntitle: "{name}"\nweight: {weight}\n---\n'
         (section / "_index.md").write_text(front, encoding="utf-8")
+    _write_articles(corpus_root, content, hugo_text)
+    return dest
+
+
+def _write_articles(corpus_root: Path, content: Path, text_of: Callable[[Path], str]) -> None:
+    """Every article of the corpus, as `text_of` writes it, and its images, under `content`."""
     for path in articles(corpus_root):
         target = content / path.parent.name / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(hugo_text(path), encoding="utf-8")
+        target.write_text(text_of(path), encoding="utf-8")
     _copy_images(corpus_root, content)
-    return dest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
