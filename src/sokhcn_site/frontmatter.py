@@ -15,6 +15,7 @@ class FrontMatter:
     fields: YamlMapping
     body: str
     body_line: int  # file line where the body starts
+    text: str  # the whole file, as split: messages find their lines in it
 
 
 class FrontMatterProblem(Exception):
@@ -47,7 +48,7 @@ def split_front_matter(text: str) -> FrontMatter:
                 fields = load_mapping(yaml_text, first_line=2)
             except YamlProblem as exc:
                 raise FrontMatterProblem(exc.line, exc.message) from None
-            return FrontMatter(fields, "\n".join(lines[index + 1 :]), index + 2)
+            return FrontMatter(fields, "\n".join(lines[index + 1 :]), index + 2, text)
     raise FrontMatterProblem(
         1,
         "phần thông tin đầu bài mở bằng '---' nhưng không có dòng '---' đóng lại; "

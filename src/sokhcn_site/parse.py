@@ -169,7 +169,7 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
         )
         for url in escapes
     ]
-    problems += _mixed_normalisation(source)
+    problems += _mixed_normalisation(source.display, front.text)
     if not html.strip():
         problems.append(warning(
             source.display, front.body_line - 1,
@@ -192,9 +192,8 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
     return html, problems
 
 
-def _mixed_normalisation(source: Source) -> list[Diagnostic]:
+def _mixed_normalisation(display: str, text: str) -> list[Diagnostic]:
     """Composed (NFC) and decomposed (NFD) letters in one file: text pasted from two tools."""
-    text = decode(source.data)
     composed = unicodedata.normalize("NFD", text) != text
     decomposed = unicodedata.normalize("NFC", text) != text
     if not (composed and decomposed):
@@ -202,7 +201,7 @@ def _mixed_normalisation(source: Source) -> list[Diagnostic]:
     lines = text.split("\n")
     line = next(i for i, x in enumerate(lines, 1) if unicodedata.normalize("NFC", x) != x)
     return [warning(
-        source.display, line,
+        display, line,
         "tệp trộn chữ Việt dựng sẵn (NFC) và tổ hợp (NFD), thường do dán từ công cụ khác; "
         "trang web chuyển hết về NFC, nhưng tìm kiếm trong tệp có thể trượt: lưu lại tệp "
         "với chuẩn NFC",
@@ -264,7 +263,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         category_label=values["category"],
     )  # fmt: skip
     links = site_links(references(html), config.base_path)
-    origin = _origin(source, html, links, ("image:", fields.line("image")))
+    origin = _origin(source, front, html, links, ("image:", fields.line("image")))
     return Parsed(article, problems, links, search_entry(article), origin)
 
 
@@ -287,18 +286,19 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
         return Parsed(None, problems)
     page = Page(source.display, slug, title, html.encode(), summary or first_paragraph(html), draft)
     links = site_links(references(html), config.base_path)
-    return Parsed(page, problems, links, origin=_origin(source, html, links))
+    return Parsed(page, problems, links, origin=_origin(source, front, html, links))
 
 
 def _origin(
-    source: Source, html: str, links: tuple[SiteLink, ...], *known: tuple[str, int]
-) -> Origin:
+    source: Source, front: FrontMatter, html: str, links: tuple[SiteLink, ...],
+    *known: tuple[str, int],
+) -> Origin:  # fmt: skip
     """Where `source` is, with the line of each file its body links to (for later messages)."""
     names = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
     names += [link.name for link in links]
     lines = known
     if names:
-        text = unicodedata.normalize("NFC", decode(source.data))
+        text = unicodedata.normalize("NFC", front.text)
         lines += tuple((name, text_line(text, name)) for name in dict.fromkeys(names))
     return Origin(source.rel, source.display, lines)
 
