@@ -691,3 +691,7 @@ def test_the_excerpt_text_is_the_start_of_the_body_cut_at_a_word() -> None:
     assert not text.endswith((" ", "ch", "c"))
     # Everything is still indexed, the excerpt text only is cut.
     assert exact_key("cuối") in index_text("Tiêu đề", body + " cuối").body_terms
+
+
+def test_short_code_table_is_vlq_of_every_value() -> None:
+    assert ["", *map(search_index._vlq, range(1 << 15))] == search_index._SHORT

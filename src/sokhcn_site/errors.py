@@ -7,9 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .pickling import fast_pickle
+
 Severity = Literal["error", "warning"]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """One problem, pointing at a file and a 1-based line."""

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .pickling import fast_pickle
+
 
 @dataclass(frozen=True, slots=True)
 class Footer:
@@ -83,6 +85,7 @@ class SiteConfig:
         return dict(self.categories).get(slug)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
     """One input file, read once."""
@@ -94,6 +97,7 @@ class Source:
     digest: bytes  # of `data`, made once: the build's and the parse cache's keys use it
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Origin:
     """What the steps after parse need of an item's file: where it is and the lines their
@@ -109,6 +113,7 @@ class Origin:
         return next((line for known, line in self.lines if known == name), 1)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     source: str  # display path of the file it came from
@@ -142,6 +147,7 @@ class Article:
         return (self.category, self.slug)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Page:
     """A static page such as Giới thiệu or Liên hệ."""
@@ -173,6 +179,7 @@ class Category:
         return f"{self.slug}/"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Teaser:
     """What a listing shows of an article: its page's render key hashes only this."""
@@ -187,6 +194,7 @@ class Teaser:
         return cls(article.path, article.title, article.date, article.summary)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ArticleLink:
     """What "Các tin khác" shows of an article."""
@@ -200,6 +208,7 @@ class ArticleLink:
         return cls(article.path, article.title, article.date)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One page of a paginated list of articles."""
@@ -249,6 +258,7 @@ class Site:
         raise KeyError(slug)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Output:
     """One file of the built site."""

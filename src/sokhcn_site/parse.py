@@ -17,6 +17,7 @@ from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .markup import MD_LINK, BodyContext, first_paragraph, references, render_markdown, sanitise
 from .model import Article, Origin, Page, SiteConfig, Source
+from .pickling import fast_pickle
 from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
@@ -29,6 +30,7 @@ PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
 _TEXT_KEYS = ("author", "department", "summary", "image", "category")
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Parsed:
     item: Article | Page | None
@@ -303,6 +305,7 @@ def _origin(
     return Origin(source.rel, source.display, lines)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ParseJob:
     source: Source

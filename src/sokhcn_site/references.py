@@ -10,8 +10,10 @@ from urllib.parse import unquote, urlsplit
 from .errors import Diagnostic, error
 from .markup import MD_LINK_MARKER, Reference
 from .model import Origin, Site
+from .pickling import fast_pickle
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SiteLink:
     """A body's URL that must name a file of the built site."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Diagnostic, error
 from .listings import site_listings
 from .model import ArticleLink, Output, Site, SiteConfig
+from .pickling import fast_pickle
 from .sharing import article_sharing
 
 if TYPE_CHECKING:
@@ -20,12 +21,14 @@ if TYPE_CHECKING:
 SEARCH_PAGE = "tim-kiem/index.html"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class NavItem:
     title: str
     path: str  # site-relative, or an absolute URL
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Derived:
     """A context value computed only when the page is rendered, by a pure function.
@@ -38,6 +41,7 @@ class Derived:
     args: tuple[Any, ...]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Common:
     """What every page's template receives: one value for all pages, digested once."""
@@ -47,6 +51,7 @@ class Common:
     badges: Mapping[str, str]  # labels by page path, in a preview
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class PageJob:
     """One HTML file to render: everything its template receives, and nothing else."""
@@ -97,6 +102,7 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
     return tuple(jobs)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class RenderFailure:
     """A page that could not be rendered: where in which template, and why."""

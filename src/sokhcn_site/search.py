@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .keys import digest
+from .pickling import fast_pickle
 
 # Characters of body text kept for excerpts: the lead paragraphs (~330
 # words), where an article states its subject. Every word of the body is
@@ -58,6 +59,7 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower().replace("_", " "))
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class IndexedText:
     """What the index needs of one article's text: a pure function of its title and body."""
@@ -84,6 +86,7 @@ class IndexedText:
         return self.body_words.decode().split("\n") if self.body_words else []
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SearchEntry:
     """One searchable article."""

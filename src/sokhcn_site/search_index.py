@@ -43,6 +43,7 @@ from typing import Any
 
 from .keys import digest
 from .model import Deferred, Output
+from .pickling import fast_pickle
 from .search import SearchEntry, dumps, fold_key
 
 INDEX_DIR = "tim-kiem/index"
@@ -62,6 +63,7 @@ _MIN_IDS = 64
 _VLQ = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Block:
     """What the documents of one id range add to the postings.
@@ -237,8 +239,18 @@ def _vlq(value: int) -> str:
             return "".join(chars)
 
 
+def _short_codes() -> list[str]:
+    """_vlq of every value of up to three characters, in order: low digits (with the "more"
+    bit) before high ones, built from the digits rather than by 32,768 calls of _vlq."""
+    last = _VLQ[:32]  # the final digit of a number
+    inner = _VLQ[32:]  # a digit followed by more
+    two = [low + high for high in last[1:] for low in inner]
+    three = [low + high for high in last[1:] for low in (a + b for b in inner for a in inner)]
+    return [*last, *two, *three]
+
+
 # Values up to three characters, looked up by C code. Indexed by value + 1, see encode_codes.
-_SHORT = ["", *map(_vlq, range(1 << 15))]
+_SHORT = ["", *_short_codes()]
 # Nearly all values are below 255: bytes.translate encodes a whole postings list of them at
 # C speed, as the first and the second (or a NUL, none) character of each value.
 _FIRST_CHAR = bytes([0, *(ord(_SHORT[v][0]) for v in range(1, 256))])
