@@ -19,7 +19,6 @@ from .new import NewArticle, create_article
 from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildReport, build
 from .progress import ProgressDisplay
-from .serve import Preview, PreviewServer
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -230,6 +229,8 @@ def _report_rebuild(report: BuildReport, seconds: float) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from .serve import Preview, PreviewServer  # the file watcher is slow to import; builds skip it
+
     # site.yaml is read first so the address, base path included, is the first line printed.
     config, problems = load_config(args.config, args.base_url)
     if config is None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 # Small sites build in a blink; a bar would only flicker.
 THRESHOLD = 300
@@ -37,6 +38,8 @@ class ProgressDisplay:
             self._step = step
             label, unit = _STEPS.get(step, (step, "tệp"))
             if self.interactive:
+                from tqdm import tqdm  # a terminal's bar only: CI and logs skip the import
+
                 size = shutil.get_terminal_size()
                 self._bar = tqdm(
                     total=total,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from html import escape
 
 from .listings import site_listings
 from .model import Output, Site
@@ -27,7 +27,7 @@ def build_sitemap(site: Site) -> tuple[Output, ...]:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
     for path, lastmod in _urls(site):
         stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{escape(base + path)}</loc>{stamp}</url>")
+        lines.append(f"  <url><loc>{escape(base + path, quote=False)}</loc>{stamp}</url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
     return (
