@@ -328,3 +328,68 @@ def test_a_rebuilt_search_index_is_a_clean_builds_and_changes_few_files(
     assert len([p for p in rewritten if p.startswith(f"{INDEX}d/")]) <= 3
     if change != "oldest deleted":
         assert len(rewritten) <= 12
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The input files read from now on (by discover, or later when taken on trust)."""
+    from sokhcn_site import discover, model
+
+    opened: list[str] = []
+
+    def spy(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return open(path, *args, **kwargs)
+
+    for module in (discover, model):
+        monkeypatch.setattr(module, "open", spy, raising=False)
+    return opened
+
+
+def test_a_rebuild_reads_only_the_files_that_changed(make_site, tmp_path, monkeypatch):
+    from sokhcn_site import discover
+
+    # The files were written a moment ago; the rule that makes such files be read again
+    # (see the next test) would hide what this one looks at.
+    monkeypatch.setattr(discover, "_SETTLE_NS", 0)
+    site = make_site(_articles(12) | {"content/tin-hoat-dong-cua-so/anh.png": b"\x89PNG 1"}, CONFIG)
+    assert site.build().code == 0
+    opened = _reads(monkeypatch)
+    site.write(_path(5), article("Bài số 5", "2021-03-05 08:00", body="Sửa **lại**."))
+    site.write("content/tin-hoat-dong-cua-so/anh.png", b"\x89PNG 2")  # a copied file
+    assert site.build().code == 0
+    assert sorted(Path(p).name for p in opened) == ["2021-03-05-bai-5.md", "anh.png"]
+    assert (site.output / CAT / "anh.png").read_bytes() == b"\x89PNG 2"
+    _same_as_clean_build(site, tmp_path)
+    # A change to site.yaml needs every article parsed again: the files are read then.
+    opened.clear()
+    site.write("site.yaml", (site.root / "site.yaml").read_text() + "description: Mới\n")
+    assert site.build().code == 0
+    assert len([p for p in opened if p.endswith(".md")]) == 12
+    _same_as_clean_build(site, tmp_path)
+
+
+def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(built, tmp_path, monkeypatch):
+    from sokhcn_site import discover
+
+    monkeypatch.setattr(discover, "_SETTLE_NS", 0)
+    assert built.build().code == 0  # now the stamps are recorded
+    path = built.root / _path(4)
+    before = path.stat()
+    text = path.read_text().replace("Đoạn **4**", "Đoạn **X**")
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or rsync leave it
+    assert path.stat().st_size == before.st_size
+    assert built.build().code == 0
+    assert "Đoạn <strong>X</strong>" in (built.output / CAT / "bai-4" / "index.html").read_text()
+
+
+def test_only_files_settled_before_the_build_are_taken_on_trust():
+    from sokhcn_site.discover import trusted_digests
+    from sokhcn_site.model import Source
+
+    def source(name: str, ctime: int) -> Source:
+        return Source(name, name, name, b"d-" + name.encode(), (1, ctime, ctime, 7), b"x")
+
+    started = 100 * 10**9
+    sources = [source("old", started - 5 * 10**9), source("new", started - 10**9)]
+    assert trusted_digests(sources, started) == {"old": ((1, 95 * 10**9, 95 * 10**9, 7), b"d-old")}

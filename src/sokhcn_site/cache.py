@@ -4,7 +4,8 @@ Layout of `<cache-dir>/build/`: `index` names every other file with the digest o
 contents, the keys each parse shard holds and the stamp of the code that wrote them;
 `parse-XX` hold parse results (and the search index's blocks), spread over shards so that
 editing one article rewrites one small file; `outputs` records, for the output folder last
-written, each file's render key and its size, mtime and inode.
+written, each file's render key and its size, mtime and inode; `sources` the stamp and
+digest of every input file, so that the next build reads only the files that changed.
 
 Every file is framed with a digest of its contents. Anything that does not check out -- a
 missing or extra file, garbage, a truncated file, another version of the code -- makes the
@@ -23,18 +24,22 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
 from .write import folders_of
 
-FORMAT = 2
+if TYPE_CHECKING:
+    from .discover import KnownDigests
+
+FORMAT = 3
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
 _OUTPUTS = "outputs"
+_SOURCES = "sources"
 _SHARD_PREFIX = "parse-"
 _SHARDS = 64
 # The libraries whose output ends up in the site: a new version may render differently.
@@ -72,6 +77,7 @@ class CacheState:
     # The parse keys each shard holds, as the index says: which files need parsing is known
     # before any shard is read, so their texts can be let go first.
     shard_keys: Mapping[str, frozenset[bytes]] = field(default_factory=dict)
+    sources: KnownDigests = field(default_factory=dict)
 
     @property
     def parse_keys(self) -> frozenset[bytes]:
@@ -140,7 +146,7 @@ def _shard(key: bytes) -> str:
 
 
 def _ours(name: str) -> bool:
-    return name in (_INDEX, _OUTPUTS) or name.startswith((_SHARD_PREFIX, ".tmp"))
+    return name in (_INDEX, _OUTPUTS, _SOURCES) or name.startswith((_SHARD_PREFIX, ".tmp"))
 
 
 def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic]]:
@@ -160,10 +166,11 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
         outputs = (
             _loads(_OUTPUTS, _checked(folder, _OUTPUTS, files)) if _OUTPUTS in files else NO_OUTPUTS
         )
+        sources = _loads(_SOURCES, _checked(folder, _SOURCES, files)) if _SOURCES in files else {}
         # The parse shards are read by parse_results: a build where nothing changed needs none.
     except _Damaged as exc:
         return CacheState(), [_unusable(str(folder), exc)]
-    return CacheState(outputs, files, str(folder), shard_keys), []
+    return CacheState(outputs, files, str(folder), shard_keys, sources), []
 
 
 def _checked(folder: Path, name: str, files: Mapping[str, bytes]) -> bytes:
@@ -204,7 +211,7 @@ def _write(folder: Path, name: str, value: Any) -> bytes:
 
 def save(
     folder: Path, stamp: bytes, old: CacheState, old_parsed: ParseCache,
-    parsed: Mapping[bytes, Any], outputs: OutputRecords,
+    parsed: Mapping[bytes, Any], outputs: OutputRecords, sources: KnownDigests,
 ) -> None:  # fmt: skip
     """Store this build's parse results and output records; files that did not change stay."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -217,6 +224,8 @@ def save(
         files[name] = old.files[name] if same else _write(folder, name, entries)
     same = outputs == old.outputs and _OUTPUTS in old.files
     files[_OUTPUTS] = old.files[_OUTPUTS] if same else _write(folder, _OUTPUTS, outputs)
+    same = sources == old.sources and _SOURCES in old.files
+    files[_SOURCES] = old.files[_SOURCES] if same else _write(folder, _SOURCES, dict(sources))
     keys = {name: frozenset(entries) for name, entries in by_shard.items()}
     if files != old.files or keys != old.shard_keys:
         _write(folder, _INDEX, {"format": FORMAT, "stamp": stamp, "files": files, "keys": keys})

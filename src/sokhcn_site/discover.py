@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,11 +14,16 @@ from slugify import slugify
 
 from .errors import Diagnostic, error, warning
 from .keys import digest
-from .model import Source
+from .model import Source, SourceStamp
 
 PAGES_FOLDER = "pages"
 # Output paths the site itself uses; a category folder of that name would collide.
 RESERVED = frozenset({PAGES_FOLDER, "page", "static", "tim-kiem"})
+
+
+# Input file path -> (its stamp, the digest of its bytes), as an earlier build found them.
+KnownDigests = Mapping[str, tuple[SourceStamp, bytes]]
+_SETTLE_NS = 3 * 10**9  # see trusted_digests
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +48,7 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
     return None
 
 
-def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
+def _walk(root: Path, label: str, known: KnownDigests) -> tuple[list[Source], list[Diagnostic]]:
     """Every regular file below `root`, sorted; links leading outside it are refused.
 
     Files come folder by folder, each folder's files before its subfolders, names sorted.
@@ -75,7 +82,7 @@ def _walk(root: Path, label: str) -> tuple[list[Source], list[Diagnostic]]:
                     "hãy chép thư mục thật vào đây thay cho liên kết",
                 ))  # fmt: skip
             else:
-                source = _read(entry, prefix, label, real_root, problems)
+                source = _read(entry, prefix, label, real_root, known, problems)
                 if source is not None:
                     sources.append(source)
         folders.extend(reversed(subfolders))
@@ -94,8 +101,9 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _read(
-    entry: os.DirEntry[str], prefix: str, label: str, real_root: Path, problems: list[Diagnostic]
-) -> Source | None:
+    entry: os.DirEntry[str], prefix: str, label: str, real_root: Path, known: KnownDigests,
+    problems: list[Diagnostic],
+) -> Source | None:  # fmt: skip
     """The file `entry` as a Source, or None and its problem added to `problems`."""
     # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
     rel = unicodedata.normalize("NFC", prefix + entry.name)
@@ -103,8 +111,7 @@ def _read(
     if "\\" in rel:  # a folder separator on Windows servers and upload tools
         problems.append(error(display, 1, "tên tệp không được chứa dấu '\\'; đổi tên tệp"))
         return None
-    path = Path(entry.path)
-    link_problem = _link_problem(path, real_root) if entry.is_symlink() else None
+    link_problem = _link_problem(Path(entry.path), real_root) if entry.is_symlink() else None
     if link_problem:
         problems.append(error(display, 1, link_problem))
         return None
@@ -112,14 +119,39 @@ def _read(
         problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
         return None
     try:
+        # Stamped before reading: a write in between leaves the stamp older than the bytes.
+        info = entry.stat()
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        recorded = known.get(entry.path)
+        if recorded is not None and recorded[0] == stamp:
+            return Source(entry.path, rel, display, recorded[1], stamp)
         with open(entry.path, "rb") as file:
             data = file.read()
-        return Source(path, rel, display, data, digest(data))
+        return Source(entry.path, rel, display, digest(data), stamp, data)
     except OSError as exc:
         problems.append(error(
             display, 1, f"không đọc được tệp ({exc.strerror}); kiểm tra quyền đọc của tệp"
         ))  # fmt: skip
         return None
+
+
+def loaded(source: Source) -> Source:
+    """`source` with its bytes, read now if discover took them on trust, and their digest."""
+    if source.data is not None:
+        return source
+    data = source.read()
+    return dataclasses.replace(source, digest=digest(data), data=data)
+
+
+def trusted_digests(sources: Iterable[Source], started_ns: int) -> KnownDigests:
+    """The digests a later discover may take on trust from the files' stamps.
+
+    Not those of files changed shortly before `started_ns`, when this build began: file
+    times are coarse (a clock tick on Linux, 2 s on FAT), so such a file may be written
+    again without its stamp changing. A file older than that gets a new ctime on any write.
+    """
+    settled = started_ns - _SETTLE_NS
+    return {s.path: (s.stamp, s.digest) for s in sources if s.stamp[2] < settled}
 
 
 @lru_cache(maxsize=256)
@@ -156,10 +188,12 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     return "article", folder, None
 
 
-def discover(content: Path, static: Path) -> Inputs:
-    """Read content/ and static/ into Sources, sorted by path."""
-    content_files, problems = _walk(content, content.as_posix().rstrip("/"))
-    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"))
+def discover(content: Path, static: Path, known: KnownDigests | None = None) -> Inputs:
+    """Read content/ and static/ into Sources, sorted by path; files whose stamp is as `known`
+    records are not read."""
+    known = known or {}
+    content_files, problems = _walk(content, content.as_posix().rstrip("/"), known)
+    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known)
     problems.extend(static_problems)
     articles, pages, assets = [], [], []
     for source in content_files:

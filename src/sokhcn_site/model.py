@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -85,16 +84,31 @@ class SiteConfig:
         return dict(self.categories).get(slug)
 
 
+# What os.stat says of an input file: (size, mtime_ns, ctime_ns, inode). Any write changes
+# ctime, which no tool can set back, so an equal stamp means the same bytes (see discover).
+SourceStamp = tuple[int, int, int, int]
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input file, read once."""
+    """One input file, read once, or not at all when a build before this one read it."""
 
-    path: Path  # where it is on disk
+    path: str  # where it is on disk
     rel: str  # POSIX path relative to its root folder, e.g. "tin/2020-01-14-a.md"
     display: str  # how diagnostics name it, e.g. "content/tin/2020-01-14-a.md"
-    data: bytes
-    digest: bytes  # of `data`, made once: the build's and the parse cache's keys use it
+    digest: bytes  # of its bytes, made once: the build's and the parse cache's keys use it
+    stamp: SourceStamp
+    # None when the file's stamp is the one a previous build recorded with `digest`: an edit
+    # rebuild then reads one file, not 10,000.
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        """Its bytes: those discover read, or read now."""
+        if self.data is not None:
+            return self.data
+        with open(self.path, "rb") as file:
+            return file.read()
 
 
 @fast_pickle

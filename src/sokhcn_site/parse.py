@@ -137,10 +137,11 @@ class _Fields:
 
 
 def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
+    data = source.read()
     try:
-        text = decode(source.data)
+        text = decode(data)
     except UnicodeDecodeError as exc:
-        line = source.data.count(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
         return None, error(
             source.display, line, "tệp không phải văn bản UTF-8; hãy lưu lại với mã hóa UTF-8"
         )
@@ -180,14 +181,14 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
     for ref in references(html):
         if ref.tag == "iframe" and not ref.url:
             problems.append(warning(
-                source.display, line_in(source.data, "<iframe"),
+                source.display, line_in(source.read(), "<iframe"),
                 "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
                 "'video_hosts' của site.yaml",
             ))  # fmt: skip
         if ref.tag == "img" and not (ref.alt or "").strip():
             name = unquote(ref.url.rsplit("/", 1)[-1])
             problems.append(warning(
-                source.display, line_in(source.data, name),
+                source.display, line_in(source.read(), name),
                 f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
                 "khiếm thị và máy tìm kiếm hiểu ảnh",
             ))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,11 +15,11 @@ from pathlib import Path
 from . import cache
 from .collect import collect, preview_badges
 from .config import load_config
-from .discover import Inputs, discover
+from .discover import Inputs, discover, loaded, trusted_digests
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
-from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig
+from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source
 from .parallel import default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
@@ -85,8 +86,8 @@ class _Products:
     """Everything the output folder will hold."""
 
     pages: tuple[PageJob, ...]  # to render, unless the cache has them
-    files: tuple[Output, ...]  # made directly: feeds, sitemap, copied files
-    deferred: tuple[Deferred, ...]  # made when written: the search records
+    files: tuple[Output, ...]  # made directly: feeds, sitemap, the search index but records
+    deferred: tuple[Deferred, ...]  # made when written: copied files, the search records
     keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
 
 
@@ -109,6 +110,10 @@ def _parse_new(
     todo = [ParseJob(s, category) for s, category in inputs.articles]
     todo += [ParseJob(s, None) for s in inputs.pages]
     keys = [_parse_key(base, job) for job in todo]
+    for i, job in enumerate(todo):
+        if keys[i] not in cached and job.source.data is None:  # its bytes were taken on trust
+            todo[i] = ParseJob(loaded(job.source), job.category)
+            keys[i] = _parse_key(base, todo[i])
     missing = {key: job for key, job in zip(keys, todo, strict=True) if key not in cached}
     setup = partial(parse_setup, config)
     fresh: dict[bytes, Parsed] = {}
@@ -150,21 +155,22 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 
 def _products(
-    site: Site, copies: Sequence[Output], look: bytes, prints: Fingerprints,
+    site: Site, copies: Sequence[Deferred], look: bytes, prints: Fingerprints,
     badges: Mapping[str, str], index: Sequence[Output], records: Sequence[Deferred],
 ) -> _Products:  # fmt: skip
     pages = plan(site, badges)
-    files = (*build_feeds(site), *build_sitemap(site), *copies, *index)
+    files = (*build_feeds(site), *build_sitemap(site), *index)
+    deferred = (*copies, *records)
     keys = {job.path: prints.of((look, job.template, job.common, job.context)) for job in pages}
     keys |= {output.path: digest(output.data) for output in files}
-    keys |= {record.path: record.key for record in records}
-    return _Products(pages, files, tuple(records), keys)
+    keys |= {output.path: output.key for output in deferred}
+    return _Products(pages, files, deferred, keys)
 
 
-def _copies(inputs: Inputs) -> list[Output]:
-    """Static files and the images and attachments kept beside articles."""
-    return [Output(f"static/{s.rel}", s.data) for s in inputs.static] + [
-        Output(s.rel, s.data) for s in inputs.assets
+def _copies(inputs: Inputs) -> list[Deferred]:
+    """Static files and the images and attachments kept beside articles, read if written."""
+    return [Deferred(f"static/{s.rel}", s.digest, Source.read, (s,)) for s in inputs.static] + [
+        Deferred(s.rel, s.digest, Source.read, (s,)) for s in inputs.assets
     ]
 
 
@@ -277,7 +283,8 @@ def build(
     cache_folder = options.cache_dir / "build" if options.use_cache else None
     state, notes = cache.load(cache_folder, stamp)  # the cache's own health, never replayed
     prints = Fingerprints()
-    inputs = discover(options.content, options.static)
+    started = time.time_ns()
+    inputs = discover(options.content, options.static, state.sources)
     look = tree_digest(options.templates)  # any template can include any other
     inputs_key = _inputs_key(prints.of((stamp, config, options.drafts, look)), inputs)
     # Partner feeds are fetched anew by every build: a site showing them is never replayed.
@@ -287,12 +294,14 @@ def build(
     base = prints.of((stamp, config))
     copies, found = _copies(inputs), inputs.diagnostics
     keys, fresh = _parse_new(inputs, base, state.parse_keys, config, options, progress)
-    del inputs  # the texts of 10,000 articles (50 MB) go before the cached results come in
+    digests = trusted_digests(_sources(inputs), started)
+    del inputs  # the texts read (50 MB in a cold build) go before the cached results come in
     known, more_notes = cache.parse_results(state)
     if more_notes:  # a shard let us down after all: read every file again and parse it
         notes += more_notes
         rediscovered = discover(options.content, options.static)
         keys, fresh = _parse_new(rediscovered, base, (), config, options, progress)
+        digests = trusted_digests(_sources(rediscovered), started)
     parsing = _parsing(keys, fresh, known.results, prints)
     site, site_problems = collect(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
@@ -330,7 +339,7 @@ def build(
             (tuple(d for d in report.diagnostics if d not in notes), report.articles, report.pages),
         )  # fmt: skip
         entries = {**parsing.entries, **blocks}
-        cache.save(cache_folder, stamp, state, known, entries, records)
+        cache.save(cache_folder, stamp, state, known, entries, records, digests)
     return report
 
 
@@ -354,11 +363,14 @@ def _search_texts(site: Site, parsing: _Parsing) -> list[SearchEntry]:
     return [made[article.source] for article in site.articles]
 
 
+def _sources(inputs: Inputs) -> list[Source]:
+    return [s for s, _ in inputs.articles] + [*inputs.pages, *inputs.assets, *inputs.static]
+
+
 def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
     """Everything a site is made of besides the clock: every file's name and bytes."""
     hasher = hashlib.blake2b(settings, digest_size=DIGEST_SIZE)
-    sources = [s for s, _ in inputs.articles] + [*inputs.pages, *inputs.assets, *inputs.static]
-    for source in sources:
+    for source in _sources(inputs):
         hasher.update(b"%d:%s%s" % (len(source.display), source.display.encode(), source.digest))
     return hasher.digest()
 
