@@ -10,6 +10,7 @@ from datetime import datetime
 
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
+from .listings import site_listings
 from .markup import MD_LINK, MD_LINK_MARKER
 from .model import Article, Category, Origin, Page, Site, SiteConfig
 
@@ -50,11 +51,11 @@ def select_other_news(ordered: Sequence[Article], index: int, size: int) -> tupl
 def _other_news(
     articles: tuple[Article, ...], categories: tuple[Category, ...], size: int
 ) -> tuple[tuple[Article, ...], ...]:
-    chosen: dict[tuple[str, str], tuple[Article, ...]] = {}
+    chosen: dict[str, tuple[Article, ...]] = {}  # by source
     for category in categories:
         for index, article in enumerate(category.articles):
-            chosen[article.key] = select_other_news(category.articles, index, size)
-    return tuple(chosen[a.key] for a in articles)
+            chosen[article.source] = select_other_news(category.articles, index, size)
+    return tuple(chosen[a.source] for a in articles)
 
 
 def _categories(config: SiteConfig, articles: tuple[Article, ...]) -> tuple[Category, ...]:
@@ -195,5 +196,6 @@ def collect(
         categories=categories,
         pages=shown_pages,
         other_news=_other_news(ordered, categories, config.other_news),
+        listings=site_listings(ordered, categories, config.page_size),
     )
     return site, problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import Article, Listing, Site, Teaser
+from .model import Article, Category, Listing, Teaser
 
 
 def page_path(base: str, number: int) -> str:
@@ -34,15 +34,16 @@ def paginate(
     )
 
 
-def site_listings(site: Site) -> tuple[Listing, ...]:
-    """The home page's pages, then each category's."""
-    size = site.config.page_size
-    teasers = {a.key: Teaser.of(a) for a in site.articles}
+def site_listings(
+    articles: Sequence[Article], categories: Sequence[Category], size: int
+) -> tuple[Listing, ...]:
+    """The home page's pages, then each category's: `articles` newest first, all of them."""
+    teasers = {a.source: Teaser.of(a) for a in articles}
 
     def shown(articles: Sequence[Article]) -> tuple[Teaser, ...]:
-        return tuple(teasers[a.key] for a in articles)
+        return tuple(teasers[a.source] for a in articles)
 
-    home = paginate(shown(site.articles), size, base="", title="Tin mới nhất", feed_path="rss.xml")
+    home = paginate(shown(articles), size, base="", title="Tin mới nhất", feed_path="rss.xml")
     per_category = (
         paginate(
             shown(c.articles),
@@ -52,6 +53,6 @@ def site_listings(site: Site) -> tuple[Listing, ...]:
             feed_path=f"{c.path}rss.xml",
             category=c.slug,
         )
-        for c in site.categories
+        for c in categories
     )
     return home + tuple(listing for pages in per_category for listing in pages)

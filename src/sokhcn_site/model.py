@@ -263,6 +263,7 @@ class Site:
     pages: tuple[Page, ...]
     # "Các tin khác" of articles[i] is other_news[i].
     other_news: tuple[tuple[Article, ...], ...]
+    listings: tuple[Listing, ...] = ()  # the home page's pages, then each category's
     partners: tuple[PartnerNews, ...] = ()  # fetched at build time, see partners.py
 
     def category(self, slug: str) -> Category:

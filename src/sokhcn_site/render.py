@@ -9,7 +9,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, error
-from .listings import site_listings
 from .model import ArticleLink, Output, Site, SiteConfig
 from .pickling import fast_pickle
 from .sharing import article_sharing
@@ -72,7 +71,7 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
     """Every HTML page of the site, in a stable order; `badges` label pages by path (preview)."""
     common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
     names = {c.slug: c.name for c in site.categories}
-    links = {a.key: ArticleLink.of(a) for a in site.articles}
+    links = {a.source: ArticleLink.of(a) for a in site.articles}
 
     def job(path: str, template: str, subject: str, **values: Any) -> PageJob:
         context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
@@ -82,12 +81,12 @@ def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, 
         job(f"{listing.path}index.html", "listing.html", f"{listing.path}index.html",
             listing=listing, feed_path=listing.feed_path,
             partners=site.partners if listing.path == "" else ())
-        for listing in site_listings(site)
+        for listing in site.listings
     ]  # fmt: skip
     jobs += [
         job(f"{article.path}index.html", "article.html", article.source, article=article,
             category_name=names[article.category],
-            other_news=tuple(links[other.key] for other in others),
+            other_news=tuple(links[other.source] for other in others),
             sharing=Derived(article_sharing, (site.config, article)),
             feed_path=f"{article.category}/rss.xml")
         for article, others in zip(site.articles, site.other_news, strict=True)

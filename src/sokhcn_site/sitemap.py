@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from .listings import site_listings
 from .model import Output, Site
 
 
 def _urls(site: Site) -> Iterable[tuple[str, str]]:
     """(site-relative path, lastmod or "") for every page a reader can land on."""
-    for listing in site_listings(site):
+    for listing in site.listings:
         newest = listing.items[0].date.date().isoformat() if listing.items else ""
         yield listing.path, newest
     for article in site.articles:

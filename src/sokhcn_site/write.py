@@ -133,6 +133,8 @@ class Stage:
 
     def keep(self, path: str, inode: int | None = None) -> None:
         """Add the current output's file (of `inode`, if known) as it is: it is up to date."""
+        if inode is not None and self._present.get(path) == inode:
+            return  # the stage has that very file already, as most files of a rebuild
         old, new = self._paths(path)
         try:
             self._adopt(path, old, new, inode)
