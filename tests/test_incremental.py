@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -393,3 +395,17 @@ def test_only_files_settled_before_the_build_are_taken_on_trust():
     started = 100 * 10**9
     sources = [source("old", started - 5 * 10**9), source("new", started - 10**9)]
     assert trusted_digests(sources, started) == {"old": ((1, 95 * 10**9, 95 * 10**9, 7), b"d-old")}
+
+
+def test_the_cache_stamp_names_the_installed_libraries_without_importlib_metadata():
+    import importlib.metadata
+
+    from sokhcn_site import cache
+
+    found = cache._installed_versions()
+    for name in cache._LIBRARIES:  # every library whose output ends up in the site
+        assert found[cache._normal(name)] == importlib.metadata.version(name)
+    code = "import sys; from sokhcn_site import cache; cache.code_stamp(); "
+    code += "print('importlib.metadata' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # 20 ms of every build's start
