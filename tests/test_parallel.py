@@ -1,8 +1,11 @@
 """pool_map: the same results, in the same order, whatever the number of processes."""
 
 import os
+import time
 
-from sokhcn_site.parallel import MAX_CHUNK, WINDOW_PER_WORKER, pool_map
+import pytest
+
+from sokhcn_site.parallel import MAX_CHUNK, WINDOW_PER_WORKER, InChild, pool_map
 
 
 def _square_with_worker(offset: int, item: int) -> tuple[int, int]:
@@ -23,3 +26,30 @@ def test_many_chunks_come_back_in_order_from_several_processes():
 def test_one_job_runs_in_this_process():
     results = list(pool_map(_square_with_worker, list(range(300)), 1, setup=_offset))
     assert {pid for _, pid in results} == {os.getpid()}
+
+
+def _fail() -> None:
+    raise OSError(13, "không được phép")
+
+
+def test_in_child_runs_the_step_in_another_process():
+    with InChild(os.getpid) as child:
+        assert child.result() != os.getpid()
+
+
+def test_in_child_reports_a_failing_step_as_if_run_here():
+    with InChild(_fail) as child, pytest.raises(OSError, match="không được phép"):
+        child.result()
+
+
+def test_in_child_without_fork_runs_the_step_when_asked(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    with InChild(os.getpid) as child:
+        assert child.result() == os.getpid()
+
+
+def test_an_unwanted_child_is_ended_and_reaped():
+    with InChild(time.sleep, 30) as child:
+        pid = child._pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped: no zombie left behind

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -27,6 +30,56 @@ WINDOW_PER_WORKER = 3
 
 # Set once in each worker process by _install (the executor's initializer), read by _chunk.
 _worker: tuple[Callable[..., Any], Any, Sequence[Any]] | None = None
+
+
+class InChild(Generic[Result]):
+    """`step(*args)` computed in a forked process from now on, while this one goes on.
+
+    For a step that mostly waits on the file system: on a thread it would fight the
+    build for the interpreter lock and slow both. `result()` takes what the child made, or
+    runs the step here if the child could not make it (or fork does not exist); `close()`
+    ends a child whose result is not wanted. Use it as a context manager.
+    """
+
+    def __init__(self, step: Callable[..., Result], *args: Any) -> None:
+        self._step, self._args = step, args
+        self._pid, self._pipe = 0, -1
+        if not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: send the result, then leave without Python's shutdown
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as sink:
+                    pickle.dump(step(*args), sink, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    def result(self) -> Result:
+        if self._pid:
+            with os.fdopen(self._pipe, "rb") as source:
+                data = source.read()
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+            with contextlib.suppress(Exception):  # nothing, or not all: the child failed
+                return cast(Result, pickle.loads(data))
+        return self._step(*self._args)
+
+    def close(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._pipe)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+    def __enter__(self) -> InChild[Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def default_jobs() -> int:

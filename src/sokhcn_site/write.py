@@ -7,7 +7,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +76,28 @@ def folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _recycle(folder: Path, paths: Collection[str]) -> dict[str, int]:
-    """Remove from `folder` whatever the new site does not have; return what stays (inodes)."""
-    wanted, folders = set(paths), folders_of(paths)
-    present: dict[str, int] = {}
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What a folder holds, by path relative to it: each file (or link) with its inode, and
+    each folder."""
+
+    files: dict[str, int]
+    folders: frozenset[str]
+
+
+NOTHING = Survey({}, frozenset())
+
+
+def survey(folder: Path) -> Survey:
+    """Walk `folder`, changing nothing; a folder that is not there (or a link) holds nothing.
+
+    Mostly waiting on the file system (a site of 10,000 articles has 12,000 folders), so a
+    build runs it in a child process while it does other work: see pipeline.build.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return NOTHING
+    files: dict[str, int] = {}
+    folders: set[str] = set()
     pending = [(str(folder), "")]
     while pending:
         here, prefix = pending.pop()
@@ -87,15 +105,34 @@ def _recycle(folder: Path, paths: Collection[str]) -> dict[str, int]:
             for entry in entries:
                 name = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if name in folders:
-                        pending.append((entry.path, name + "/"))
-                    else:
-                        shutil.rmtree(entry.path)
-                elif name in wanted:
-                    present[name] = entry.inode()
+                    folders.add(name)
+                    pending.append((entry.path, name + "/"))
                 else:
-                    os.unlink(entry.path)
+                    files[name] = entry.inode()
+    return Survey(files, frozenset(folders))
+
+
+def _recycle(folder: Path, paths: Collection[str], found: Survey) -> dict[str, int]:
+    """Remove from `folder`, which holds `found`, whatever the new site does not have; return
+    what stays (inodes)."""
+    wanted, kept_folders = set(paths), folders_of(paths) | {""}
+    for name in found.folders - kept_folders:
+        if _parent(name) in kept_folders:  # the topmost of those that go
+            shutil.rmtree(folder / name)
+    present: dict[str, int] = {}
+    for name, inode in found.files.items():
+        if _parent(name) not in kept_folders:
+            continue  # gone with its folder
+        if name in wanted:
+            present[name] = inode
+        else:
+            os.unlink(folder / name)
     return present
+
+
+def _parent(path: str) -> str:
+    """The folder of a relative path, "" for the root."""
+    return path.rpartition("/")[0]
 
 
 class Stage:
@@ -173,8 +210,14 @@ class Stage:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def open_stage(target: Path, paths: Collection[str] = (), spare: Path | None = None) -> Stage:
-    """A stage for a site of `paths`; in `spare` when it is on the output's file system."""
+def open_stage(
+    target: Path, paths: Collection[str] = (), spare: Path | None = None,
+    spare_survey: Callable[[], Survey] | None = None,
+) -> Stage:  # fmt: skip
+    """A stage for a site of `paths`; in `spare` when it is on the output's file system.
+
+    `spare_survey` gives survey(spare), if it was started earlier.
+    """
     # A linked output (public -> /var/www/site) stays a link: the swap happens at its target.
     target = target.resolve() if target.is_symlink() else target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -185,11 +228,13 @@ def open_stage(target: Path, paths: Collection[str] = (), spare: Path | None = N
         spare = spare.absolute()
         spare.parent.mkdir(parents=True, exist_ok=True)
         if os.stat(spare.parent).st_dev == os.stat(target.parent).st_dev:
+            found = spare_survey() if spare_survey is not None else survey(spare)
             if not spare.is_dir() or spare.is_symlink():
                 if spare.is_symlink() or spare.exists():
                     spare.unlink()
                 spare.mkdir(mode=0o755)
-            return Stage(spare, target, _recycle(spare, paths), spare=True)
+                found = NOTHING
+            return Stage(spare, target, _recycle(spare, paths, found), spare=True)
     folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
     folder.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
     return Stage(folder, target, {}, spare=False)
