@@ -6,10 +6,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from conftest import article
+
+from sokhcn_site import write
 
 CAT = "tin"
 
@@ -17,18 +18,19 @@ CAT = "tin"
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
+from sokhcn_site import write
 from sokhcn_site.cli import main
 
-marker, real, written = Path(sys.argv[1]), Path.write_bytes, []
+marker, real, written = Path(sys.argv[1]), write._create, []
 
-def slow(self, data):
-    written.append(self)
+def slow(path, data):
+    written.append(path)
     if len(written) == 5:
         marker.write_text("staging")
         time.sleep(120)
-    return real(self, data)
+    return real(path, data)
 
-Path.write_bytes = slow
+write._create = slow
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -43,20 +45,21 @@ def published(make_site):
 
 
 def _fail_after(count: int, exc: BaseException):
-    real, calls = Path.write_bytes, []
+    """write._create (which writes every new file of a stage), failing after `count` files."""
+    real, calls = write._create, []
 
-    def write_bytes(self: Path, data: bytes) -> int:
-        calls.append(self)
+    def create(path: str, data: bytes) -> None:
+        calls.append(path)
         if len(calls) > count:
             raise exc
-        return real(self, data)
+        real(path, data)
 
-    return write_bytes
+    return create
 
 
 def test_a_crash_halfway_through_writing_keeps_the_old_site(published, monkeypatch):
     before = published.snapshot()
-    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, RuntimeError("crash")))
+    monkeypatch.setattr(write, "_create", _fail_after(3, RuntimeError("crash")))
     with pytest.raises(RuntimeError, match="crash"):
         published.build()
     assert published.snapshot() == before
@@ -65,7 +68,7 @@ def test_a_crash_halfway_through_writing_keeps_the_old_site(published, monkeypat
 
 def test_ctrl_c_while_writing_exits_130_and_keeps_the_old_site(published, monkeypatch):
     before = published.snapshot()
-    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, KeyboardInterrupt()))
+    monkeypatch.setattr(write, "_create", _fail_after(3, KeyboardInterrupt()))
     result = published.build()
     assert result.code == 130
     assert "Đã dừng; thư mục đầu ra được giữ nguyên." in result.err
@@ -76,7 +79,7 @@ def test_ctrl_c_while_writing_exits_130_and_keeps_the_old_site(published, monkey
 def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(published, monkeypatch):
     before = published.snapshot()
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "public/x/index.html")
-    monkeypatch.setattr(Path, "write_bytes", _fail_after(3, full))
+    monkeypatch.setattr(write, "_create", _fail_after(3, full))
     result = published.build()
     assert result.code == 1
     assert "Traceback" not in result.err
@@ -91,7 +94,7 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(published, monkeypa
 
 
 def test_a_bare_disk_full_error_is_named_too(published, monkeypatch):
-    monkeypatch.setattr(Path, "write_bytes", _fail_after(0, OSError(errno.ENOSPC)))
+    monkeypatch.setattr(write, "_create", _fail_after(0, OSError(errno.ENOSPC)))
     result = published.build()
     assert result.code == 1
     assert f"{published.output}:1: error: không ghi được trang web (ổ đĩa đã đầy: " in result.err
