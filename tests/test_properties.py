@@ -161,3 +161,12 @@ def test_pathological_nesting_is_an_error_and_other_files_still_render(make_site
     assert "trỏ ra ngoài thư mục nội dung" in lines[4]  # the converter still works
     assert "lồng nhau quá sâu" in lines[0]
     assert "không có trên lịch" in lines[2] and "không có trên lịch" in lines[3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=LETTERS + "\u0301\u0323\t\n\u00a0\u2003", max_size=200))
+def test_search_words_are_those_tokenize_finds(text: str) -> None:
+    """The index finds words run by run (search._keys); search.js mirrors tokenize."""
+    from sokhcn_site import search
+
+    assert search._keys(text) == set(map(search._key, search.tokenize(text)))

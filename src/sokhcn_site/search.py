@@ -130,8 +130,8 @@ def fold_key(key: str) -> str:
 
 def index_text(title: str, body: str) -> IndexedText:
     """The word forms of an article (title and plain-text body) and its excerpt text."""
-    title_terms = set(map(_key, set(tokenize(title))))
-    body_terms = set(map(_key, set(tokenize(body)))) - title_terms
+    title_terms = _keys(title)
+    body_terms = _keys(body) - title_terms
     title_terms.discard("")
     body_terms.discard("")
     text_json = dumps(_excerpt_text(body)).encode()
@@ -139,6 +139,19 @@ def index_text(title: str, body: str) -> IndexedText:
     body_words = "\n".join(sorted(body_terms)).encode()
     words = b"%s\0%s" % (title_words, body_words)
     return IndexedText(text_json, title_words, body_words, digest(text_json + b"\0" + words))
+
+
+def _keys(text: str) -> set[str]:
+    """The exact keys of the words tokenize() finds in `text` ("" for the unsearchable)."""
+    # The same words, found per run of non-space characters, each distinct run once: most
+    # runs are a word that every article repeats, and the regular expression is the cost.
+    runs = set(unicodedata.normalize("NFC", text).lower().replace("_", " ").split())
+    return set().union(*map(_run_keys, runs))
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_keys(run: str) -> frozenset[str]:
+    return frozenset(map(_key, _TOKEN_RE.findall(run)))
 
 
 def _flat(text: str) -> str:
