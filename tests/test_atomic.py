@@ -2,10 +2,12 @@
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import article
@@ -173,3 +175,51 @@ def test_a_linked_output_folder_stays_a_link_and_gets_the_new_site(published, tm
     assert (webroot / CAT / "moi/index.html").is_file()
     assert published.staging_folders() == []
     assert [p.name for p in webroot.parent.iterdir()] == ["sokhcn"]
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def test_mirror_links_the_current_site_into_the_spare(tmp_path):
+    site, spare = tmp_path / "public", tmp_path / "spare"
+    for name in ("index.html", "tin/a/index.html", "tin/b/index.html", "static/css/site.css"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name)
+    found = write.mirror(spare, site)
+    assert _files(spare) == _files(site)  # the very files: hard links
+    assert found == write.survey(spare)
+    # Later: the site changed; the spare holds an old copy, with files the site has no more.
+    (site / "tin/a/index.html").unlink()
+    (site / "tin/a/index.html").write_text("mới")
+    (spare / "cu.html").write_text("cũ")
+    found = write.mirror(spare, site)
+    assert _files(spare) == _files(site) | {"cu.html": (spare / "cu.html").stat().st_ino}
+    assert found == write.survey(spare)
+
+
+def test_mirror_leaves_what_is_in_the_way_to_recycling(tmp_path):
+    site, spare = tmp_path / "public", tmp_path / "spare"
+    (site / "tin/a").mkdir(parents=True)
+    (site / "tin/a/index.html").write_text("a")
+    (site / "lien-he").write_text("a file where the spare has a folder")
+    (spare / "lien-he").mkdir(parents=True)
+    (spare / "lien-he/index.html").write_text("x")
+    (spare / "tin").write_text("a file where the site has a folder")
+    found = write.mirror(spare, site)
+    assert found == write.survey(spare)  # what it says is there, is there
+    assert (spare / "tin").is_file()
+
+
+def test_no_spare_is_made_for_a_site_not_built_yet(tmp_path):
+    assert write.mirror(tmp_path / "spare", tmp_path / "public") == write.NOTHING
+    assert not (tmp_path / "spare").exists()
+
+
+def test_a_spare_that_is_a_file_is_left_to_open_stage(published):
+    spare = published.root / ".cache" / "spare-output"
+    shutil.rmtree(spare, ignore_errors=True)  # a first build leaves none
+    spare.write_text("not a folder")
+    assert write.mirror(spare, published.output) == write.NOTHING
+    assert published.build().code == 0
+    assert spare.is_dir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -112,6 +113,42 @@ def survey(folder: Path) -> Survey:
                     pending.append((entry.path, name + "/"))
                 else:
                     files[name] = entry.inode()
+    return Survey(files, frozenset(folders))
+
+
+def mirror(spare: Path, target: Path) -> Survey:
+    """Make `spare` hold every file of the site in `target` (hard links); return survey(spare).
+
+    The site before last, recycled as the next stage, then differs from the new site only
+    where the new one changed. Files that `target` lacks stay: recycling removes what the new
+    site lacks. Where links cannot be made, `spare` is only surveyed.
+    """
+    target = target.resolve() if target.is_symlink() else target.absolute()
+    found = survey(spare)
+    if spare.is_symlink() or (spare.exists() and not spare.is_dir()) or not target.is_dir():
+        return found  # open_stage puts a spare that is not a folder right
+    spare.mkdir(parents=True, exist_ok=True)
+    if os.stat(spare).st_dev != os.stat(target).st_dev:
+        return found
+    current = survey(target)
+    # Whatever is in the way (a file where a folder goes, or the reverse) stays for
+    # recycling and the stage to sort out; what is returned is what `spare` holds.
+    folders = set(found.folders)
+    for folder in sorted(current.folders - folders):  # a folder sorts before what it holds
+        with contextlib.suppress(OSError):
+            os.mkdir(spare / folder)
+            folders.add(folder)
+    files = dict(found.files)
+    for name, inode in current.files.items():
+        if files.get(name) == inode:
+            continue
+        new = f"{spare}/{name}"
+        with contextlib.suppress(OSError):
+            if name in files:
+                os.unlink(new)
+                del files[name]
+            os.link(f"{target}/{name}", new, follow_symlinks=False)
+            files[name] = inode
     return Survey(files, frozenset(folders))
 
 
