@@ -185,3 +185,50 @@ def test_a_dropped_embed_is_a_warning(make_site):
     result = site.build()
     assert result.code == 0
     assert "a.md:7: warning: khung nhúng <iframe> bị bỏ" in result.err
+
+
+MARKDOWN_SAMPLE = """\
+# Tiêu đề {#dau}
+
+Đoạn có *nhấn*, **đậm**, `mã`, chú thích[^1] và HTML viết tắt.
+
+*[HTML]: Hyper Text Markup Language
+
+Thuật ngữ
+:   Định nghĩa của nó.
+
+| Cột | Giá trị |
+|-----|--------:|
+| a   | 1       |
+
+```python
+print("xin chào")
+```
+
+<div markdown="1">
+**Markdown trong HTML**
+</div>
+
+1. một
+2. hai
+* lẫn vào
+
+[^1]: Lời chú thích.
+"""
+
+
+def test_the_converter_is_python_markdowns_extra_and_sane_lists():
+    import markdown
+
+    from sokhcn_site.markup import _markdown
+
+    def processors(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
+        registries = (md.preprocessors, md.parser.blockprocessors, md.inlinePatterns,
+                      md.treeprocessors, md.postprocessors)  # fmt: skip
+        return [sorted((item.name, item.priority) for item in r._priority) for r in registries]
+
+    # The extensions "extra" names, each given as an instance (see markup._markdown).
+    converter = _markdown()
+    expected = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    assert processors(converter) == processors(expected)
+    assert converter.reset().convert(MARKDOWN_SAMPLE) == expected.convert(MARKDOWN_SAMPLE)
