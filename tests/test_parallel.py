@@ -48,6 +48,15 @@ def test_in_child_without_fork_runs_the_step_when_asked(monkeypatch):
         assert child.result() == os.getpid()
 
 
+def test_in_child_when_fork_fails_runs_the_step_when_asked(monkeypatch):
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with InChild(os.getpid) as child:
+        assert child.result() == os.getpid()
+
+
 def test_an_unwanted_child_is_ended_and_reaped():
     with InChild(time.sleep, 30) as child:
         pid = child._pid

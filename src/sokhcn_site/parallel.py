@@ -47,7 +47,12 @@ class InChild(Generic[Result]):
         if not hasattr(os, "fork"):
             return
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): result() runs the step here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: send the result, then leave without Python's shutdown
             try:
                 os.close(read)
