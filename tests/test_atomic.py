@@ -13,6 +13,7 @@ import pytest
 from conftest import article
 
 from sokhcn_site import write
+from sokhcn_site.model import Output
 
 CAT = "tin"
 
@@ -21,6 +22,7 @@ _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
 from sokhcn_site import write
+from sokhcn_site.model import Output
 from sokhcn_site.cli import main
 
 marker, real, written = Path(sys.argv[1]), write._create, []
@@ -223,3 +225,14 @@ def test_a_spare_that_is_a_file_is_left_to_open_stage(published):
     assert write.mirror(spare, published.output) == write.NOTHING
     assert published.build().code == 0
     assert spare.is_dir()
+
+
+def test_a_stage_never_writes_into_a_file_it_shares_with_the_site(tmp_path):
+    site, spare = tmp_path / "public", tmp_path / "spare"
+    (site / "tin").mkdir(parents=True)
+    (site / "tin/index.html").write_text("đang đăng")
+    write.mirror(spare, site)  # the spare's file is the site's, by a hard link
+    stage = write.Stage(spare, site, {}, spare=True)  # as if the survey had missed it
+    assert stage.put(Output("tin/index.html", b"new"))
+    assert (site / "tin/index.html").read_text() == "đang đăng"
+    assert (spare / "tin/index.html").read_bytes() == b"new"

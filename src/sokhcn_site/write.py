@@ -42,15 +42,20 @@ def _same_bytes(path: str, data: bytes) -> bool:
 
 
 def _create(path: str, data: bytes) -> None:
+    """A new file at `path`, never written into an old one: a stage's files may be hard
+    links to the published site's, which must not change before the swap."""
     # Plain strings, not Path: a cold build writes 22,000 files, and pathlib's parsing of
     # every path cost a fifth of the writing.
     try:
-        with open(path, "wb") as file:
-            file.write(data)
+        file = open(path, "xb")  # noqa: SIM115 (closed below, whichever open succeeds)
     except FileNotFoundError:  # the first file of its folder
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as file:
-            file.write(data)
+        file = open(path, "xb")  # noqa: SIM115
+    except FileExistsError:  # a file the stage's survey did not know of
+        os.unlink(path)
+        file = open(path, "xb")  # noqa: SIM115
+    with file:
+        file.write(data)
 
 
 def _link(old: str, new: str) -> None:
