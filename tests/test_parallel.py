@@ -1,6 +1,7 @@
 """pool_map: the same results, in the same order, whatever the number of processes."""
 
 import os
+import threading
 import time
 
 import pytest
@@ -46,6 +47,18 @@ def test_in_child_without_fork_runs_the_step_when_asked(monkeypatch):
     monkeypatch.delattr(os, "fork")
     with InChild(os.getpid) as child:
         assert child.result() == os.getpid()
+
+
+def test_in_child_does_not_fork_a_process_with_other_threads():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with InChild(os.getpid) as child:
+            assert child.result() == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_in_child_when_fork_fails_runs_the_step_when_asked(monkeypatch):

@@ -1,4 +1,5 @@
-"""Run a pure step over many items on a pool of processes, results in input order."""
+"""Run pure steps in other processes: one over many items on a pool (results in input
+order), or one in a forked child while the caller goes on."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gc
 import os
 import pickle
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
@@ -35,8 +37,9 @@ _worker: tuple[Callable[..., Any], Any, Sequence[Any]] | None = None
 class InChild(Generic[Result]):
     """`step(*args)` computed in a forked process from now on, while this one goes on.
 
-    For a step that mostly waits on the file system: on a thread it would fight the
-    build for the interpreter lock and slow both. `result()` takes what the child made, or
+    For a pure step with a small result (it comes back pickled; the arguments are shared by
+    the fork), run on the other core, or waiting on the file system: on a thread it would
+    fight this process for the interpreter lock. `result()` takes what the child made, or
     runs the step here if the child could not make it (or fork does not exist); `close()`
     ends a child whose result is not wanted. Use it as a context manager.
     """
@@ -44,7 +47,9 @@ class InChild(Generic[Result]):
     def __init__(self, step: Callable[..., Result], *args: Any) -> None:
         self._step, self._args = step, args
         self._pid, self._pipe = 0, -1
-        if not hasattr(os, "fork"):
+        # A process forked while another thread runs may inherit locks that thread holds
+        # (`serve` has its server and watcher threads): there, the step runs in result().
+        if not hasattr(os, "fork") or threading.active_count() > 1:
             return
         read, write = os.pipe()
         try:

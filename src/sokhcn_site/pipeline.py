@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import cache
 from .collect import collect, preview_badges
@@ -25,7 +26,7 @@ from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
 from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
 from .search import SearchEntry
-from .search_index import index_files
+from .search_index import Block, index_files
 from .sitemap import build_sitemap
 from .templates import make_environment
 from .write import Survey, WriteStats, mirror, open_stage, safe_relative, write_failure
@@ -156,15 +157,30 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 def _products(
     site: Site, copies: Sequence[Deferred], look: bytes, prints: Fingerprints,
-    badges: Mapping[str, str], index: Sequence[Output], records: Sequence[Deferred],
-) -> _Products:  # fmt: skip
+    badges: Mapping[str, str], parsing: _Parsing, known: Mapping[bytes, Any],
+) -> tuple[_Products, dict[bytes, Block], list[Diagnostic]]:  # fmt: skip
+    """Every output, the search index's blocks for the cache, and what is wrong with the
+    outputs' paths."""
     pages = plan(site, badges)
-    files = (*build_feeds(site), *build_sitemap(site), *index)
-    deferred = (*copies, *records)
-    keys = {job.path: prints.of((look, job.template, job.common, job.context)) for job in pages}
+    # The pages' render keys, a fifth of an edit rebuild, are made on the other core while
+    # this process makes the other outputs and checks where they all go.
+    with InChild(_render_keys, pages, look, prints) as render_keys:
+        names = {c.slug: c.name for c in site.categories}
+        index, records, blocks = index_files(_search_texts(site, parsing), names, known)
+        files = (*build_feeds(site), *build_sitemap(site), *index)
+        deferred = (*copies, *records)
+        every = [p.path for p in (*pages, *files, *deferred)]
+        paths = list(dict.fromkeys(every))
+        problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
+        keys = render_keys.result()
     keys |= {output.path: digest(output.data) for output in files}
     keys |= {output.path: output.key for output in deferred}
-    return _Products(pages, files, deferred, keys)
+    return _Products(pages, files, deferred, keys), blocks, problems
+
+
+def _render_keys(pages: Sequence[PageJob], look: bytes, prints: Fingerprints) -> dict[str, bytes]:
+    """Each page's render key: the digest of everything its template receives."""
+    return {job.path: prints.of((look, job.template, job.common, job.context)) for job in pages}
 
 
 def _copies(inputs: Inputs) -> list[Deferred]:
@@ -326,12 +342,11 @@ def _build(
         site, partner_problems = _with_partners(site, options, now)
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
-    names = {c.slug: c.name for c in site.categories}
-    index, search_records, blocks = index_files(_search_texts(site, parsing), names, known.results)
-    products = _products(site, copies, look, prints, badges, index, search_records)
+    products, blocks, path_problems = _products(
+        site, copies, look, prints, badges, parsing, known.results
+    )
+    problems += path_problems
     paths = list(products.keys)
-    every = [p.path for p in (*products.pages, *products.files, *products.deferred)]
-    problems += _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
         report = _unwritten(options, config, site, products, problems, progress)
