@@ -189,3 +189,16 @@ def test_ctrl_c_stops_check_with_130(make_site, monkeypatch):
     monkeypatch.setattr("sokhcn_site.cli.build", interrupted)
     result = site.check()
     assert (result.code, result.err) == (130, "Đã dừng kiểm tra.\n")
+
+
+def test_warnings_point_at_their_line_whatever_the_line_endings(make_site):
+    text = article("B", body="Đoạn.\n\n![](anh.jpg)\n\n<iframe src='https://x.example/'></iframe>")
+    files = {
+        f"content/tin/2020-01-0{n}-{name}.md": text.replace("\n", ending).encode()
+        for n, (name, ending) in enumerate((("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")), 1)
+    }
+    site = make_site({**files, "content/tin/anh.jpg": b"jpg"})
+    lines = site.check().err.strip().splitlines()
+    for name in ("lf", "crlf", "cr"):
+        found = [line.split(f"-{name}.md:", 1)[1] for line in lines if f"-{name}.md:" in line]
+        assert [f.split(":", 1)[0] for f in found] == ["7", "9"], found

@@ -38,10 +38,10 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
 
 
-def line_in(data: bytes, needle: str) -> int:
-    """The 1-based line of the first `needle` in a file's bytes, or 1 when it is not there."""
+def line_in(text: str, needle: str) -> int:
+    """The 1-based line of the first `needle` in a file's text, or 1 when it is not there."""
     # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the line count.
-    return text_line(unicodedata.normalize("NFC", data.decode("utf-8", "replace")), needle)
+    return text_line(unicodedata.normalize("NFC", text), needle)
 
 
 def text_line(text: str, needle: str) -> int:

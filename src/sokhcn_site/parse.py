@@ -181,14 +181,14 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
     for ref in references(html):
         if ref.tag == "iframe" and not ref.url:
             problems.append(warning(
-                source.display, line_in(source.read(), "<iframe"),
+                source.display, line_in(front.text, "<iframe"),
                 "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
                 "'video_hosts' của site.yaml",
             ))  # fmt: skip
         if ref.tag == "img" and not (ref.alt or "").strip():
             name = unquote(ref.url.rsplit("/", 1)[-1])
             problems.append(warning(
-                source.display, line_in(source.read(), name),
+                source.display, line_in(front.text, name),
                 f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
                 "khiếm thị và máy tìm kiếm hiểu ảnh",
             ))  # fmt: skip
