@@ -56,7 +56,12 @@ def exact_key(token: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Split ``text`` into lower-case NFC words (letters and digits)."""
-    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower().replace("_", " "))
+    return _TOKEN_RE.findall(_searchable(text))
+
+
+def _searchable(text: str) -> str:
+    # Underscores, which \w includes, become spaces: see _TOKEN_RE.
+    return unicodedata.normalize("NFC", text).lower().replace("_", " ")
 
 
 @fast_pickle
@@ -145,7 +150,7 @@ def _keys(text: str) -> set[str]:
     """The exact keys of the words tokenize() finds in `text` ("" for the unsearchable)."""
     # The same words, found per run of non-space characters, each distinct run once: most
     # runs are a word that every article repeats, and the regular expression is the cost.
-    runs = set(unicodedata.normalize("NFC", text).lower().replace("_", " ").split())
+    runs = set(_searchable(text).split())
     return set().union(*map(_run_keys, runs))
 
 
