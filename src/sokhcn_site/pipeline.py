@@ -87,7 +87,7 @@ class _Products:
     """Everything the output folder will hold."""
 
     pages: tuple[PageJob, ...]  # to render, unless the cache has them
-    files: tuple[Output, ...]  # made directly: feeds, sitemap, the search index but records
+    files: tuple[Output, ...]  # made directly: feeds, sitemap, the search index (not records)
     deferred: tuple[Deferred, ...]  # made when written: copied files, the search records
     keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
 
