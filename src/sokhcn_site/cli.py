@@ -192,6 +192,8 @@ def run_build(args: argparse.Namespace) -> int:
             print((args.output / path).as_posix())
     if not args.quiet:
         print(_summary(report, time.perf_counter() - started))
+    if args.exiting:
+        _LEFT_TO_EXIT.append(report)
     return _exit_code(report)
 
 
@@ -284,18 +286,28 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if errors else EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
+    """Run a command; `exiting`: the process ends right after (see run_and_exit)."""
     args = _parser().parse_args(argv)
+    args.exiting = exiting
     return int(args.run(args))
+
+
+# What a build made, kept until the process ends (see run_and_exit).
+_LEFT_TO_EXIT: list[BuildReport] = []
 
 
 def run_and_exit(argv: Sequence[str] | None = None) -> NoReturn:
     """The command line's entry point: `main`, then end the process at once.
 
-    A build of 10,000 articles leaves a million objects behind; freeing them one by one as
-    Python shuts down took 40 ms of a 1.4 s rebuild, for memory the system reclaims anyway.
+    A build of 10,000 articles leaves a million objects behind; freeing them one by one, as
+    the build returns or as Python shuts down, took 0.1 s of a 1.1 s rebuild, for memory the
+    system reclaims anyway: run_build keeps the report (and with it the build's working data,
+    BuildReport.retained) to the end. The cycle collector stays off to the end too: turned
+    back on, its first pass went over every object the build had made (0.1 s more).
     """
-    code = main(argv)
+    gc.disable()
+    code = main(argv, exiting=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -8,7 +8,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,11 +259,11 @@ class Stage:
 
 def open_stage(
     target: Path, paths: Collection[str] = (), spare: Path | None = None,
-    spare_survey: Callable[[], Survey] | None = None,
+    found: Survey | None = None,
 ) -> Stage:  # fmt: skip
     """A stage for a site of `paths`; in `spare` when it is on the output's file system.
 
-    `spare_survey` gives survey(spare), if it was started earlier.
+    `found` is survey(spare), if it was taken earlier.
     """
     # A linked output (public -> /var/www/site) stays a link: the swap happens at its target.
     target = target.resolve() if target.is_symlink() else target.absolute()
@@ -275,7 +275,7 @@ def open_stage(
         spare = spare.absolute()
         spare.parent.mkdir(parents=True, exist_ok=True)
         if os.stat(spare.parent).st_dev == os.stat(target.parent).st_dev:
-            found = spare_survey() if spare_survey is not None else survey(spare)
+            found = found if found is not None else survey(spare)
             if not spare.is_dir() or spare.is_symlink():
                 if spare.is_symlink() or spare.exists():
                     spare.unlink()
