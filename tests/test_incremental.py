@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import article
 
+from sokhcn_site import cache
+from sokhcn_site.parse import Parsed
+
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
 CONFIG = {"page_size": 4, "feed_size": 5, "other_news": 3, "categories": {CAT: "Tin", OTHER: "TB"}}
 
@@ -185,6 +188,65 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_said_so(built, tmp_path, monk
     _same_as_clean_build(built, tmp_path)
     again = built.build()  # the cache written by that build is sound again
     assert again.code == 0 and "bộ nhớ đệm" not in again.err
+
+
+@pytest.fixture
+def built_long(make_site):
+    """A site whose bodies are long enough to be kept in the cache's text files."""
+    files = _articles(12)
+    for path, text in files.items():
+        files[path] = text + "\n\nMột đoạn dài thêm về khoa học và công nghệ. " * 12
+    site = make_site(files, CONFIG)
+    assert site.build().code == 0
+    return site
+
+
+def _garbage_in_a_text_file(site) -> Path:
+    # Same size: only the bytes tell; the build checks them on the other core meanwhile.
+    victim = max((p for p in _cache_files(site) if p.name.startswith("text-")),
+                 key=lambda p: p.stat().st_size)  # fmt: skip
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8] = b"\x00garbage"
+    victim.write_bytes(bytes(data))
+    return victim
+
+
+def test_garbage_in_a_cached_text_is_found_and_the_site_stays_right(built_long, tmp_path):
+    built_long.write(_path(4), article("Bài bốn mới", "2021-03-04 08:00", body="Mới."))
+    victim = _garbage_in_a_text_file(built_long)
+    result = built_long.build()
+    assert result.code == 0
+    warnings = [line for line in result.err.splitlines() if "bộ nhớ đệm" in line]
+    assert len(warnings) == 1 and victim.name in warnings[0], result.err
+    _same_as_clean_build(built_long, tmp_path)
+    again = built_long.build()
+    assert again.code == 0 and "bộ nhớ đệm" not in again.err
+
+
+def test_a_damaged_text_that_no_page_needs_is_found_all_the_same(built_long, tmp_path):
+    state, _ = cache.load(built_long.root / ".cache" / "build", cache.code_stamp())
+    results = cache.parse_results(state)[0].results.values()
+    # The oldest article: no feed shows it, and adding a static file renders no page.
+    (body,) = [p.item.body for p in results if isinstance(p, Parsed) and p.item is not None
+               and p.item.source.endswith("-bai-1.md")]  # fmt: skip
+    with open(body.path, "r+b") as text:
+        text.seek(body.offset + 10)
+        text.write(b"\x00garbage")
+    built_long.write("static/moi.txt", "tệp mới")
+    result = built_long.build()
+    assert result.code == 0
+    warnings = [line for line in result.err.splitlines() if "bộ nhớ đệm" in line]
+    assert len(warnings) == 1 and "bị hỏng" in warnings[0], result.err
+    _same_as_clean_build(built_long, tmp_path)
+
+
+def test_a_text_found_damaged_while_rendering_restarts_the_build_without_the_cache(built_long):
+    # `check` writes nothing, so no child looks at the cache: rendering meets the damage.
+    _garbage_in_a_text_file(built_long)
+    result = built_long.check()
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if "bộ nhớ đệm" in line]
+    assert len(warnings) == 1 and "đã bị thay đổi" in warnings[0], result.err
 
 
 def test_no_cache_leaves_no_cache_behind(make_site):

@@ -3,17 +3,24 @@
 Layout of `<cache-dir>/build/`: `index` names every other file with the digest of its
 contents, the keys each parse shard holds and the stamp of the code that wrote them;
 `parse-XX` hold parse results (and the search index's blocks), spread over shards so that
-editing one article rewrites one small file; `outputs` records, for the output folder last
-written, each file's render key and its size, mtime and inode; `sources` the stamp and
-digest of every input file, so that the next build reads only the files that changed.
+editing one article rewrites one small file, and `text-XX` beside each the long byte
+strings of its results (bodies, search words), read one by one when needed (see asides.py
+and model.Stored), as a rebuild renders few pages; `outputs` records, for the output
+folder last written, each file's render key and its size, mtime and inode; `sources` the
+stamp and digest of every input file, so that the next build reads only the files that
+changed.
 
-Every file is framed with a digest of its contents. Anything that does not check out -- a
-missing or extra file, garbage, a truncated file, another version of the code -- makes the
-whole cache count as empty, with one warning: the build is then slower, never wrong.
+Every file but the text files is framed with a digest of its contents; the index holds
+the text files' digests (a build that writes checks them meanwhile, see
+`damaged_texts`), and each stored string has its own, checked as it is read. Anything that
+does not check out -- a missing or extra file, garbage, a truncated file, another version
+of the code -- makes the whole cache count as empty, with one warning: the build is then
+slower, never wrong.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import platform
@@ -28,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .asides import dumps_aside, loads_aside
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
 from .write import folders_of
@@ -35,13 +43,14 @@ from .write import folders_of
 if TYPE_CHECKING:
     from .discover import KnownDigests
 
-FORMAT = 3
+FORMAT = 4
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
 _OUTPUTS = "outputs"
 _SOURCES = "sources"
 _SHARD_PREFIX = "parse-"
+_TEXT_PREFIX = "text-"
 _SHARDS = 64
 # The libraries whose output ends up in the site: a new version may render differently.
 _LIBRARIES = ("markdown", "nh3", "jinja2", "feedgen", "python-slugify", "pyyaml")
@@ -169,16 +178,22 @@ def _loads(name: str, payload: memoryview) -> Any:
         raise _Damaged(f"tệp {name} không đọc được") from None
 
 
-def _unusable(folder: str, exc: _Damaged) -> Diagnostic:
-    return warning(folder, 1, f"bộ nhớ đệm không dùng được ({exc}); đã bỏ qua, dựng lại toàn bộ")
+def unusable(folder: str, why: object) -> Diagnostic:
+    """The one line that says the cache was ignored, and why."""
+    return warning(folder, 1, f"bộ nhớ đệm không dùng được ({why}); đã bỏ qua, dựng lại toàn bộ")
 
 
 def _shard(key: bytes) -> str:
     return f"{_SHARD_PREFIX}{key[0] % _SHARDS:02d}"
 
 
+def _text(shard: str) -> str:
+    return _TEXT_PREFIX + shard.removeprefix(_SHARD_PREFIX)
+
+
 def _ours(name: str) -> bool:
-    return name in (_INDEX, _OUTPUTS, _SOURCES) or name.startswith((_SHARD_PREFIX, ".tmp"))
+    prefixes = (_SHARD_PREFIX, _TEXT_PREFIX, ".tmp")
+    return name in (_INDEX, _OUTPUTS, _SOURCES) or name.startswith(prefixes)
 
 
 def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic]]:
@@ -193,7 +208,9 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
         if index.get("stamp") != stamp:
             raise _Damaged("được tạo bởi một phiên bản khác của chương trình")
         files, shard_keys = dict(index["files"]), dict(index["keys"])
-        if shard_keys.keys() != {name for name in files if name.startswith(_SHARD_PREFIX)}:
+        shards = {name for name in files if name.startswith(_SHARD_PREFIX)}
+        texts = {name for name in files if name.startswith(_TEXT_PREFIX)}
+        if shard_keys.keys() != shards or texts != {_text(name) for name in shards}:
             raise _Damaged("mục lục không khớp với các tệp")
         outputs = (
             _loads(_OUTPUTS, _checked(folder, _OUTPUTS, files)) if _OUTPUTS in files else NO_OUTPUTS
@@ -201,8 +218,15 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
         sources = _loads(_SOURCES, _checked(folder, _SOURCES, files)) if _SOURCES in files else {}
         # The parse shards are read by parse_results: a build where nothing changed needs none.
     except _Damaged as exc:
-        return CacheState(), [_unusable(str(folder), exc)]
+        return CacheState(), [unusable(str(folder), exc)]
     return CacheState(outputs, files, str(folder), shard_keys, sources), []
+
+
+def forget_parsed(state: CacheState) -> CacheState:
+    """`state` without its parse results and source digests: every file is read and parsed."""
+    parsed = (_SHARD_PREFIX, _TEXT_PREFIX)
+    files = {name: check for name, check in state.files.items() if not name.startswith(parsed)}
+    return dataclasses.replace(state, files=files, shard_keys={}, sources={})
 
 
 def _checked(folder: Path, name: str, files: Mapping[str, bytes]) -> memoryview:
@@ -221,24 +245,66 @@ def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
     try:
         # One shard at a time, so that only one shard's bytes are held beside the results.
         for name in sorted(n for n in state.files if n.startswith(_SHARD_PREFIX)):
-            entries = _loads(name, _checked(folder, name, state.files))
+            text = folder / _text(name)
+            if _size(text) != _length(state.files[text.name]):
+                raise _Damaged(f"tệp {text.name} bị hỏng")
+            try:
+                entries = loads_aside(_checked(folder, name, state.files), str(text))
+            except Exception:  # a payload that passed its checksum but was written by other code
+                raise _Damaged(f"tệp {name} không đọc được") from None
             shards[name] = frozenset(entries)
             if shards[name] != state.shard_keys[name]:
                 raise _Damaged(f"tệp {name} không khớp với mục lục")
             results.update(entries)
     except _Damaged as exc:
-        return ParseCache(), [_unusable(state.folder, exc)]
+        return ParseCache(), [unusable(state.folder, exc)]
     return ParseCache(results, shards), []
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _length(checksum: bytes) -> int:
+    return int.from_bytes(checksum[4:], "big")
+
+
+def damaged_texts(state: CacheState) -> tuple[str, ...]:
+    """The text files whose bytes are not the ones the index names: read in full, as a build
+    that writes does on the other core; Stored.read checks only what it reads."""
+    damaged = []
+    for name in sorted(n for n in state.files if n.startswith(_TEXT_PREFIX)):
+        try:
+            data = (Path(state.folder) / name).read_bytes()
+        except OSError:
+            data = None
+        if data is None or _checksum(data) != state.files[name]:
+            damaged.append(name)
+    return tuple(damaged)
 
 
 def _write(folder: Path, name: str, value: Any) -> bytes:
     """Write one framed file atomically; return its digest."""
-    framed = _frame(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return _write_payload(folder, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_payload(folder: Path, name: str, payload: bytes, framed: bool = True) -> bytes:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     with os.fdopen(handle, "wb") as sink:
-        sink.write(framed)
+        sink.write(_frame(payload) if framed else payload)
     os.replace(temporary, folder / name)
-    return framed[len(_MAGIC) : len(_MAGIC) + _CHECK_SIZE]
+    return _checksum(payload)
+
+
+def _write_shard(folder: Path, name: str, entries: Mapping[bytes, Any]) -> dict[str, bytes]:
+    """Write a parse shard and its text file; return both files' digests."""
+    # The text file first: a shard is never written before the strings it names.
+    pickled, aside = dumps_aside(entries)
+    text = _write_payload(folder, _text(name), aside, framed=False)
+    return {_text(name): text, name: _write_payload(folder, name, pickled)}
 
 
 def save(
@@ -252,8 +318,10 @@ def save(
         by_shard.setdefault(_shard(key), {})[key] = value
     files: dict[str, bytes] = {}
     for name, entries in sorted(by_shard.items()):
-        same = old_parsed.shards.get(name) == frozenset(entries) and name in old.files
-        files[name] = old.files[name] if same else _write(folder, name, entries)
+        if old_parsed.shards.get(name) == frozenset(entries) and name in old.files:
+            files |= {name: old.files[name], _text(name): old.files[_text(name)]}
+        else:
+            files |= _write_shard(folder, name, entries)
     same = outputs == old.outputs and _OUTPUTS in old.files
     files[_OUTPUTS] = old.files[_OUTPUTS] if same else _write(folder, _OUTPUTS, outputs)
     same = sources == old.sources and _SOURCES in old.files

@@ -11,10 +11,8 @@ from datetime import datetime
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
 from .listings import site_listings
-from .markup import MD_LINK, MD_LINK_MARKER
+from .markup import MD_LINK
 from .model import Article, Category, Origin, Page, Site, SiteConfig
-
-_MARKER = MD_LINK_MARKER.encode()
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -137,7 +135,7 @@ def _link_items(
     problems: list[Diagnostic] = []
     linked: dict[str, Article | Page] = {}
     for source, item in items:
-        if _MARKER not in item.body:  # most bodies: no decoding needed
+        if not source.md_links:  # most bodies (which may still be in the cache's files)
             continue
 
         def url(match: re.Match[str], source: Origin = source) -> str:

@@ -33,6 +33,8 @@ _TEXT_KEYS = ("author", "department", "summary", "image", "category")
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Parsed:
+    """One file's parse result. From the cache, its long byte strings are model.Stored."""
+
     item: Article | Page | None
     diagnostics: tuple[Diagnostic, ...]
     links: tuple[SiteLink, ...] = ()  # the item's body's links into the site
@@ -297,13 +299,13 @@ def _origin(
     *known: tuple[str, int],
 ) -> Origin:  # fmt: skip
     """Where `source` is, with the line of each file its body links to (for later messages)."""
-    names = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
-    names += [link.name for link in links]
+    md_files = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
+    names = md_files + [link.name for link in links]
     lines = known
     if names:
         text = unicodedata.normalize("NFC", front.text)
         lines += tuple((name, text_line(text, name)) for name in dict.fromkeys(names))
-    return Origin(source.rel, source.display, lines)
+    return Origin(source.rel, source.display, lines, md_links=bool(md_files))
 
 
 @fast_pickle

@@ -21,7 +21,7 @@ from .discover import Inputs, discover, loaded, trusted_digests
 from .errors import Diagnostic, error, has_errors
 from .feeds import build_feeds
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
-from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source
+from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source, StoredGone
 from .parallel import InChild, default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
@@ -302,26 +302,35 @@ def build(
 ) -> BuildReport:
     """Load, check and render the site; replace the output folder only if all went well."""
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
-        return _build(options, now, write, progress or _no_progress, children)
+        try:
+            return _build(options, now, write, progress or _no_progress, children)
+        except StoredGone as exc:  # the cache changed under the build: once more without it
+            return _build(options, now, write, progress or _no_progress, children, str(exc))
 
 
 @dataclass(frozen=True, slots=True)
-class _OutputFolders:
+class _Checked:
+    """What a child process found while the build went on."""
+
     spare: Survey  # what the spare copy of the site holds, now the current site's files too
     changed: frozenset[str]  # recorded output files not as the last build left them
+    damaged: tuple[str, ...]  # the cache's text files that are not as it wrote them
 
 
-def _look_at_outputs(spare: Path, output: Path, records: cache.OutputRecords) -> _OutputFolders:
-    """The output folder's changes since the last build, and the spare made to hold the current
-    site: the stage recycles it (see write.Stage); after a first build, 22,000 links."""
-    changed = cache.changed_outputs(records, output)
-    return _OutputFolders(mirror(spare, output), changed)
+def _check_files(spare: Path, output: Path, state: cache.CacheState) -> _Checked:
+    """The output folder's changes since the last build, the cache's damaged text files, and
+    the spare made to hold the current site: the stage recycles it (see write.Stage); after
+    a first build, that is 22,000 links."""
+    changed = cache.changed_outputs(state.outputs, output)
+    damaged = cache.damaged_texts(state)
+    return _Checked(mirror(spare, output), changed, damaged)
 
 
 def _build(
     options: BuildOptions, now: datetime, write: bool, progress: Progress,
-    children: contextlib.ExitStack,
+    children: contextlib.ExitStack, distrust: str = "",
 ) -> BuildReport:  # fmt: skip
+    """The build; `distrust`: why the cache's parse results must not be used."""
     config, problems = load_config(options.config, options.base_url)
     problems += _folders(options) + (_output_overlaps(options) if write else [])
     if config is None or has_errors(problems):
@@ -329,10 +338,13 @@ def _build(
     stamp = cache.code_stamp()
     cache_folder = options.cache_dir / "build" if options.use_cache else None
     state, notes = cache.load(cache_folder, stamp)  # the cache's own health, never replayed
-    folders = None
-    if write and options.use_cache:  # a stat of 22,000 files and two walks, on the other core
-        look = InChild(_look_at_outputs, _spare(options), options.output, state.outputs)
-        folders = children.enter_context(look).result
+    if distrust:
+        state = cache.forget_parsed(state)
+        notes.append(cache.unusable(str(cache_folder), distrust))
+    checked = None
+    if write and options.use_cache:  # 22,000 stats, 90 MB read and two walks, on the other core
+        checking = InChild(_check_files, _spare(options), options.output, state)
+        checked = children.enter_context(checking).result
     prints = Fingerprints()
     started = time.time_ns()
     inputs = discover(options.content, options.static, state.sources)
@@ -371,7 +383,9 @@ def _build(
         # Render even after content errors: one run reports every problem, templates' too.
         report = _unwritten(options, config, site, products, problems, progress)
         return dataclasses.replace(report, cache_notes=tuple(notes))
-    found = folders() if folders else None
+    found = checked() if checked else None
+    if found and found.damaged and known.results:  # their strings may be in no page yet
+        raise StoredGone(f"tệp {found.damaged[0]} bị hỏng")
     changed = found.changed if found else cache.changed_outputs(state.outputs, options.output)
     kept = cache.unchanged_outputs(state.outputs, products.keys, changed)
     try:

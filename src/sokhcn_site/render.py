@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, error
-from .model import ArticleLink, Output, Site, SiteConfig
+from .model import ArticleLink, Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
 from .sharing import article_sharing
 
@@ -126,6 +126,8 @@ def render_page(env: jinja2.Environment, job: PageJob) -> Output | RenderFailure
         html = env.get_template(job.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         return RenderFailure(exc.filename or job.template, exc.lineno or 1, str(exc.message))
+    except StoredGone:  # not the template's fault: the build starts again without the cache
+        raise
     except Exception as exc:  # a template bug must name the page, not crash the build
         line, template = _template_frame(exc, job.template)
         return RenderFailure(template, line, str(exc), job.subject)

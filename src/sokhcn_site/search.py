@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .keys import digest
+from .model import Stored, bytes_of
 from .pickling import fast_pickle
 
 # Characters of body text kept for excerpts: the lead paragraphs (~330
@@ -70,25 +71,30 @@ class IndexedText:
     """What the index needs of one article's text: a pure function of its title and body."""
 
     # The start of the body on one line, for excerpts (TEXT_LIMIT characters), as a JSON
-    # string in UTF-8: encoded once per article rather than in every build.
-    text_json: bytes
+    # string in UTF-8: encoded once per article rather than in every build. Like the words,
+    # read from the cache only if needed (see model.Stored).
+    text_json: bytes | Stored
     # The exact keys of the title's words, and of the body's other words: each list sorted
     # (the same article gives an equal value) and kept as one UTF-8 string, a key a line.
     # Ten thousand articles hold three million keys: as that many str objects they took
     # ~200 MB and most of the time of loading the cache; so, ~25 MB. (Bytes, not str:
     # CPython keeps a UTF-8 copy inside every non-ASCII str that pickle writes.)
-    title_words: bytes
-    body_words: bytes
+    title_words: bytes | Stored
+    body_words: bytes | Stored
     # Of the three fields above: the index's memo keys name an article's text by it.
     digest: bytes
 
     @property
     def title_terms(self) -> list[str]:
-        return self.title_words.decode().split("\n") if self.title_words else []
+        return _lines(bytes_of(self.title_words))
 
     @property
     def body_terms(self) -> list[str]:
-        return self.body_words.decode().split("\n") if self.body_words else []
+        return _lines(bytes_of(self.body_words))
+
+
+def _lines(words: bytes) -> list[str]:
+    return words.decode().split("\n") if words else []
 
 
 @fast_pickle
@@ -106,7 +112,7 @@ class SearchEntry:
     # of every field but sort_key, what the index's memo keys name the entry's record by;
     digest: bytes = field(init=False, repr=False, compare=False)
     # and the start of its record, '"url","title","date"' in JSON.
-    head: bytes = field(init=False, repr=False, compare=False)
+    head: bytes | Stored = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         fields = "\0".join((self.url, self.title, self.date, self.category, ""))

@@ -42,7 +42,7 @@ from operator import attrgetter, call, sub
 from typing import Any
 
 from .keys import digest
-from .model import Deferred, Output
+from .model import Deferred, Output, bytes_of
 from .pickling import fast_pickle
 from .search import SearchEntry, dumps, fold_key
 
@@ -142,7 +142,7 @@ def _ordered(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
     return sorted(entries, key=_ORDER)
 
 
-_ORDER = attrgetter("sort_key", "url", "title", "date", "category", "indexed.text_json")
+_ORDER = attrgetter("sort_key", "url", "title", "date", "category", "indexed.digest")
 
 
 def assign_ids(urls: Sequence[str]) -> tuple[list[int], int]:
@@ -330,4 +330,4 @@ def _shard_bytes(fragments: Sequence[str]) -> bytes:
 
 def _record(e: SearchEntry, name: bytes) -> bytes:
     """A document file: its entry's record, with the name of its category (JSON)."""
-    return b"[[%s,%s,%s]]" % (e.head, name, e.indexed.text_json)
+    return b"[[%s,%s,%s]]" % (bytes_of(e.head), name, bytes_of(e.indexed.text_json))
