@@ -249,6 +249,18 @@ def test_a_text_found_damaged_while_rendering_restarts_the_build_without_the_cac
     assert len(warnings) == 1 and "đã bị thay đổi" in warnings[0], result.err
 
 
+def test_a_first_build_leaves_a_linked_copy_of_the_site_for_the_next_to_recycle(make_site):
+    site = make_site(_articles(3), CONFIG)
+    assert site.build().code == 0
+    spare = site.root / ".cache" / "spare-output"
+
+    def inodes(root: Path) -> dict[str, int]:
+        return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*")
+                if p.is_file()}  # fmt: skip
+
+    assert len(inodes(site.output)) > 20 and inodes(spare) == inodes(site.output)
+
+
 def test_no_cache_leaves_no_cache_behind(make_site):
     site = make_site(_articles(3), CONFIG)
     assert site.build("--no-cache").code == 0

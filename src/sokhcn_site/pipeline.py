@@ -326,6 +326,10 @@ def _check_files(spare: Path, output: Path, state: cache.CacheState) -> _Checked
     return _Checked(mirror(spare, output), changed, damaged)
 
 
+def _copy_site(spare: Path, output: Path) -> None:
+    mirror(spare, output)
+
+
 def _build(
     options: BuildOptions, now: datetime, write: bool, progress: Progress,
     children: contextlib.ExitStack, distrust: str = "",
@@ -399,6 +403,10 @@ def _build(
         articles=len(site.articles), pages=len(site.pages),
     )  # fmt: skip
     if stats is not None and cache_folder is not None:
+        # A first build leaves no copy of the site for the next to recycle as its stage: one
+        # is linked meanwhile, or the next build would wait for 22,000 links (see _check_files).
+        spare = _spare(options)
+        copying = None if spare.exists() else InChild(_copy_site, spare, options.output)
         records = cache.record_outputs(
             options.output, products.keys, state.outputs, kept, inputs_key,
             _due(parsing, now, options.drafts),
@@ -406,6 +414,8 @@ def _build(
         )  # fmt: skip
         entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records, digests)
+        if copying is not None:
+            children.enter_context(copying).result()
     # Handed back, not freed on return: see BuildReport.retained.
     working = (state, known, parsing, prints, products, blocks, kept, digests, keys, fresh)
     return dataclasses.replace(report, retained=working)
