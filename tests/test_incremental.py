@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import article
 
-from sokhcn_site import cache
+from sokhcn_site import cache, feeds
 from sokhcn_site.parse import Parsed
 
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
@@ -58,6 +58,19 @@ def test_editing_a_body_changes_its_page_and_feeds_like_a_clean_build(built, tmp
     assert built.html(f"{CAT}/bai-11/index.html").xpath("string(//div[@class='body']//strong)") == (
         "mới"
     )
+    _same_as_clean_build(built, tmp_path)
+
+
+def test_feeds_are_made_only_when_an_article_they_show_changed(built, tmp_path, monkeypatch):
+    made = []
+    real = feeds._feed  # make_feed itself is part of the feeds' keys
+    monkeypatch.setattr(feeds, "_feed", lambda *args: made.append(args[4]) or real(*args))
+    built.write(_path(1), article("Bài số 1", "2021-03-01 08:00", body="Thân bài mới."))
+    assert built.build().code == 0
+    assert made == []  # the oldest article: no feed shows it
+    built.write(_path(12), article("Bài số 12", "2021-03-12 08:00", body="Thân bài mới."))
+    assert built.build().code == 0
+    assert sorted(made) == ["atom.xml", "rss.xml", f"{OTHER}/rss.xml"]
     _same_as_clean_build(built, tmp_path)
 
 

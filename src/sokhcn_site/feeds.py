@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .model import Article, Output, Site, SiteConfig
+from .model import Article, Deferred, Site, SiteConfig
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -52,19 +52,28 @@ def _feed(
     return fg
 
 
-def build_feeds(site: Site) -> tuple[Output, ...]:
-    """rss.xml and atom.xml for the site, and rss.xml for each category."""
-    size = site.config.feed_size
-    title = site.config.name
-    newest = site.articles[:size]
-    outputs = [
-        Output("rss.xml", _feed(site.config, newest, title, "", "rss.xml").rss_str(pretty=True)),
-        Output("atom.xml", _feed(site.config, newest, title, "", "atom.xml").atom_str(pretty=True)),
-    ]
-    for category in site.categories:
-        rss = f"{category.path}rss.xml"
-        feed = _feed(
-            site.config, category.articles[:size], f"{category.name} - {title}", category.path, rss
-        )
-        outputs.append(Output(rss, feed.rss_str(pretty=True)))
-    return tuple(outputs)
+def make_feed(
+    config: SiteConfig, articles: tuple[Article, ...], title: str, page: str, feed: str,
+    atom: bool,
+) -> bytes:  # fmt: skip
+    """The feed file at `feed`, in Atom or RSS 2.0."""
+    made = _feed(config, articles, title, page, feed)
+    return made.atom_str(pretty=True) if atom else made.rss_str(pretty=True)
+
+
+def feed_files(site: Site, fingerprint: Callable[[Any], bytes]) -> tuple[Deferred, ...]:
+    """rss.xml and atom.xml for the site, and rss.xml for each category, each made only if
+    it has to be written: keyed by the `fingerprint` of what it shows, so that an edit to an
+    article no feed shows makes none."""
+    config, size, title = site.config, site.config.feed_size, site.config.name
+    newest = tuple(site.articles[:size])
+    feeds = [(newest, title, "", "rss.xml", False), (newest, title, "", "atom.xml", True)] + [
+        (category.articles[:size], f"{category.name} - {title}", category.path,
+         f"{category.path}rss.xml", False)
+        for category in site.categories
+    ]  # fmt: skip
+    files = []
+    for feed in feeds:
+        args = (config, *feed)
+        files.append(Deferred(feed[3], fingerprint((make_feed, args)), make_feed, args))
+    return tuple(files)

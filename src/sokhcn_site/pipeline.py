@@ -19,7 +19,7 @@ from .collect import collect, preview_badges
 from .config import load_config
 from .discover import Inputs, discover, loaded, trusted_digests
 from .errors import Diagnostic, error, has_errors
-from .feeds import build_feeds
+from .feeds import feed_files
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
 from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source, StoredGone
 from .parallel import InChild, default_jobs, pool_map
@@ -92,8 +92,8 @@ class _Products:
     """Everything the output folder will hold."""
 
     pages: tuple[PageJob, ...]  # to render, unless the cache has them
-    files: tuple[Output, ...]  # made directly: feeds, sitemap, the search index (not records)
-    deferred: tuple[Deferred, ...]  # made when written: copied files, the search records
+    files: tuple[Output, ...]  # made directly: the sitemap, the search index (not records)
+    deferred: tuple[Deferred, ...]  # made when written: copied files, feeds, search records
     keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
 
 
@@ -172,8 +172,8 @@ def _products(
     with InChild(_render_keys, pages, look, prints) as render_keys:
         names = {c.slug: c.name for c in site.categories}
         index, records, blocks = index_files(_search_texts(site, parsing), names, known)
-        files = (*build_feeds(site), *build_sitemap(site), *index)
-        deferred = (*copies, *records)
+        files = (*build_sitemap(site), *index)
+        deferred = (*copies, *feed_files(site, prints.of), *records)
         every = [p.path for p in (*pages, *files, *deferred)]
         paths = list(dict.fromkeys(every))
         problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
