@@ -1,4 +1,4 @@
-"""pool_map: the same results, in the same order, whatever the number of processes."""
+"""pool_map, InChild, BothEnds: the same results, in the same order, whichever process works."""
 
 import os
 import threading
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sokhcn_site.parallel import MAX_CHUNK, WINDOW_PER_WORKER, InChild, pool_map
+from sokhcn_site.parallel import MAX_CHUNK, WINDOW_PER_WORKER, BothEnds, InChild, pool_map
 
 
 def _square_with_worker(offset: int, item: int) -> tuple[int, int]:
@@ -75,3 +75,32 @@ def test_an_unwanted_child_is_ended_and_reaped():
         pid = child._pid
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: no zombie left behind
+
+
+def _slow_square(item: int) -> tuple[int, int]:
+    time.sleep(0.002)
+    return item * item, os.getpid()
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 150])
+def test_both_ends_meet_and_every_item_comes_back_once_in_order(count):
+    with BothEnds(_slow_square, list(range(count))) as shared:
+        results = shared.results()
+    assert [value for value, _ in results] == [n * n for n in range(count)]
+
+
+def test_both_ends_share_the_work_when_this_process_comes_late():
+    with BothEnds(_slow_square, list(range(200))) as shared:
+        time.sleep(0.1)  # other work first: the child has done the last fifty or so by now
+        results = shared.results()
+    pids = [pid for _, pid in results]
+    assert [value for value, _ in results] == [n * n for n in range(200)]
+    assert pids[0] == os.getpid() and pids[-1] != os.getpid()
+    assert pids == sorted(pids, key=lambda pid: pid != os.getpid())  # one run each: ours first
+
+
+def test_both_ends_without_fork_does_it_all_here(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    with BothEnds(_slow_square, list(range(20))) as shared:
+        results = shared.results()
+    assert results == [(n * n, os.getpid()) for n in range(20)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 import os
 import pickle
 import signal
+import struct
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -90,6 +92,63 @@ class InChild(Generic[Result]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# How far each end of a BothEnds has gone, in memory both processes see: at _LOWEST, the
+# lowest index the child has taken; at _HIGHEST, the highest the parent has. Each process
+# writes only its own.
+_INDEX = struct.Struct("q")
+_LOWEST, _HIGHEST = 0, _INDEX.size
+
+
+class BothEnds(Generic[Item, Result]):
+    """`step(item)` for every item, shared with a forked child that works from the last item
+    back, from now on; `results()` works here from the first item on until the two meet,
+    then takes the child's (pickled), all in item order.
+
+    For a pure step over many items with small results, when this process has other work
+    first: each end does what the other has not, however long that other work takes.
+    Where no child can be forked, results() does it all. Use it as a context manager.
+    """
+
+    def __init__(self, step: Callable[[Item], Result], items: Sequence[Item]) -> None:
+        self._step, self._items = step, items
+        self._marks = mmap.mmap(-1, 2 * _INDEX.size)
+        _INDEX.pack_into(self._marks, _LOWEST, len(items))
+        _INDEX.pack_into(self._marks, _HIGHEST, -1)
+        self._child = InChild(_from_the_end, step, items, self._marks)
+
+    def results(self) -> list[Result]:
+        mine = []
+        for index, item in enumerate(self._items):
+            if index >= _INDEX.unpack_from(self._marks, _LOWEST)[0]:
+                break  # the child has taken it, and all after it
+            _INDEX.pack_into(self._marks, _HIGHEST, index)
+            mine.append(self._step(item))
+        # The child stops before an index this process took: its first is at most one past
+        # this process's last. Both may have done the one they reached together.
+        first, theirs = self._child.result()
+        return mine[:first] + theirs
+
+    def __enter__(self) -> BothEnds[Item, Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._child.close()
+
+
+def _from_the_end(
+    step: Callable[[Item], Result], items: Sequence[Item], marks: mmap.mmap
+) -> tuple[int, list[Result]]:
+    """BothEnds' child: step over `items` from the last back, until one the parent took."""
+    done = []
+    index = len(items) - 1
+    while index >= 0 and index > _INDEX.unpack_from(marks, _HIGHEST)[0]:
+        _INDEX.pack_into(marks, _LOWEST, index)
+        done.append(step(items[index]))
+        index -= 1
+    done.reverse()
+    return index + 1, done
 
 
 def default_jobs() -> int:

@@ -22,7 +22,7 @@ from .errors import Diagnostic, error, has_errors
 from .feeds import feed_files
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
 from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source, StoredGone
-from .parallel import InChild, default_jobs, pool_map
+from .parallel import BothEnds, InChild, default_jobs, pool_map
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
 from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
@@ -168,8 +168,8 @@ def _products(
     outputs' paths."""
     pages = plan(site, badges)
     # The pages' render keys, a fifth of an edit rebuild, are made on the other core while
-    # this process makes the other outputs and checks where they all go.
-    with InChild(_render_keys, pages, look, prints) as render_keys:
+    # this process makes the other outputs and checks where they all go, then by both.
+    with BothEnds(partial(_render_key, look, prints), pages) as render_keys:
         names = {c.slug: c.name for c in site.categories}
         index, records, blocks = index_files(_search_texts(site, parsing), names, known)
         files = (*build_sitemap(site), *index)
@@ -177,15 +177,15 @@ def _products(
         every = [p.path for p in (*pages, *files, *deferred)]
         paths = list(dict.fromkeys(every))
         problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
-        keys = render_keys.result()
+        keys = dict(zip((job.path for job in pages), render_keys.results(), strict=True))
     keys |= {output.path: digest(output.data) for output in files}
     keys |= {output.path: output.key for output in deferred}
     return _Products(pages, files, deferred, keys), blocks, problems
 
 
-def _render_keys(pages: Sequence[PageJob], look: bytes, prints: Fingerprints) -> dict[str, bytes]:
-    """Each page's render key: the digest of everything its template receives."""
-    return {job.path: prints.of((look, job.template, job.common, job.context)) for job in pages}
+def _render_key(look: bytes, prints: Fingerprints, job: PageJob) -> bytes:
+    """A page's render key: the digest of everything its template receives."""
+    return prints.of((look, job.template, job.common, job.context))
 
 
 def _copies(inputs: Inputs) -> list[Deferred]:
