@@ -238,6 +238,17 @@ def versions(jobs: int) -> str:
     return f"Python {platform.python_version()}, {libraries}; {os.cpu_count()} cores, jobs {jobs}"
 
 
+def compile_package() -> None:
+    """Byte-compile sokhcn_site, as pip does when it installs a package: with the project
+    installed editable and PYTHONDONTWRITEBYTECODE set (as on the development machine), every
+    build would otherwise compile the package's sources anew (~40 ms of a rebuild)."""
+    import compileall
+
+    import sokhcn_site
+
+    compileall.compile_dir(Path(sokhcn_site.__file__).parent, quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -257,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus, site = work / "corpus", work / "site"
         make_site(corpus, args.articles, args.seed)
         shutil.copytree(corpus, site)  # our rebuilds change `site`; the peers get `corpus`
+        compile_package()
         print(versions(jobs))
         print(f"corpus: {args.articles} articles, seed {args.seed}, in {work}", flush=True)
         single, floor = markdown_floor(site, jobs)
