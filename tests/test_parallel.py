@@ -1,4 +1,4 @@
-"""pool_map, InChild, BothEnds: the same results, in the same order, whichever process works."""
+"""Work in other processes: the same results, in the same order, whichever process works."""
 
 import os
 import threading
@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from sokhcn_site.parallel import MAX_CHUNK, WINDOW_PER_WORKER, BothEnds, InChild, pool_map
+from sokhcn_site.parallel import (
+    MAX_CHUNK,
+    WINDOW_PER_WORKER,
+    BothEnds,
+    InChild,
+    Ready,
+    pool_map,
+)
 
 
 def _square_with_worker(offset: int, item: int) -> tuple[int, int]:
@@ -104,3 +111,37 @@ def test_both_ends_without_fork_does_it_all_here(monkeypatch):
     with BothEnds(_slow_square, list(range(20))) as shared:
         results = shared.results()
     assert results == [(n * n, os.getpid()) for n in range(20)]
+
+
+def _with_pid(offset: int, item: int) -> tuple[int, int]:
+    return item + offset, os.getpid()
+
+
+def test_ready_sets_up_in_a_child_and_steps_over_what_it_is_sent_later():
+    with Ready(_with_pid, _offset) as ready:
+        take = ready.send([1, 2, 3])
+        results = take()
+    assert [value for value, _ in results] == [8, 9, 10]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_ready_without_fork_steps_here(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    with Ready(_with_pid, _offset) as ready:
+        assert ready.send([5])() == [(12, os.getpid())]
+
+
+def _refuse(offset: int, item: int) -> int:
+    raise OSError(13, "không được phép")
+
+
+def test_ready_reports_a_failing_step_as_if_run_here():
+    with Ready(_refuse, _offset) as ready, pytest.raises(OSError, match="không được phép"):
+        ready.send([1])()
+
+
+def test_a_ready_child_never_sent_anything_is_ended_and_reaped():
+    with Ready(_with_pid, _offset) as ready:
+        pid = ready._pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -94,6 +94,80 @@ class InChild(Generic[Result]):
         self.close()
 
 
+class Ready(Generic[State, Item, Result]):
+    """A forked child that makes `setup()` from now on, then waits for items: `send(items)`
+    hands it some, and the function it returns gives `step(state, item)` for each.
+
+    For a few items whose setup costs more than their work (modules to import, a converter to
+    build) while this process finds out which items there are. Where no child can be forked,
+    or the child fails, the step runs here when its results are asked for.
+    """
+
+    def __init__(self, step: Callable[[State, Item], Result], setup: Callable[[], State]) -> None:
+        self._step, self._setup = step, setup
+        self._pid, self._items, self._results = 0, -1, -1
+        if not hasattr(os, "fork") or threading.active_count() > 1:  # see InChild
+            return
+        items_read, items_write = os.pipe()
+        results_read, results_write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for end in (items_read, items_write, results_read, results_write):
+                os.close(end)
+            return
+        if pid == 0:
+            try:
+                os.close(items_write)
+                os.close(results_read)
+                state = setup()
+                with os.fdopen(items_read, "rb") as source:
+                    items = pickle.load(source)  # EOFError if none are sent: nothing to do
+                results = [step(state, item) for item in items]
+                with os.fdopen(results_write, "wb") as sink:
+                    pickle.dump(results, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        os.close(items_read)
+        os.close(results_write)
+        self._pid, self._items, self._results = pid, items_write, results_read
+
+    def send(self, items: Sequence[Item]) -> Callable[[], list[Result]]:
+        """Hand `items` over (once); the function returned gives their results, in order."""
+        if self._pid:
+            with os.fdopen(self._items, "wb") as sink:
+                pickle.dump(list(items), sink, protocol=pickle.HIGHEST_PROTOCOL)
+            self._items = -1
+        return lambda: self._take(items)
+
+    def _take(self, items: Sequence[Item]) -> list[Result]:
+        if self._pid:
+            with os.fdopen(self._results, "rb") as source:
+                data = source.read()
+            os.waitpid(self._pid, 0)
+            self._pid, self._results = 0, -1
+            with contextlib.suppress(Exception):  # nothing, or not all: the child failed
+                return cast(list[Result], pickle.loads(data))
+        state = self._setup()
+        return [self._step(state, item) for item in items]
+
+    def close(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        for end in (self._items, self._results):
+            if end >= 0:
+                os.close(end)
+        self._items = self._results = -1
+
+    def __enter__(self) -> Ready[State, Item, Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # How far each end of a BothEnds has gone, in memory both processes see: at _LOWEST, the
 # lowest index the child has taken; at _HIGHEST, the highest the parent has. Each process
 # writes only its own.
@@ -179,6 +253,11 @@ def _chunk(start: int, stop: int) -> list[Any]:
     return [step(state, items[index]) for index in range(start, stop)]
 
 
+def pool_workers(items: int, jobs: int) -> int:
+    """How many worker processes pool_map starts for `items` (0 or 1: none, it works here)."""
+    return min(jobs, items // MIN_ITEMS_PER_WORKER)
+
+
 def pool_map(
     step: Callable[[State, Item], Result],
     items: Sequence[Item],
@@ -191,7 +270,7 @@ def pool_map(
     `step` and `setup` must be module-level functions (a worker finds them by name) and
     `step` must be pure: then the results are the same whatever `jobs` is.
     """
-    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    workers = pool_workers(len(items), jobs)
     if workers <= 1:
         state = setup()
         for item in items:

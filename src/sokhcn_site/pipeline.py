@@ -22,7 +22,7 @@ from .errors import Diagnostic, error, has_errors
 from .feeds import feed_files
 from .keys import DIGEST_SIZE, Fingerprints, digest, tree_digest
 from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, Source, StoredGone
-from .parallel import BothEnds, InChild, default_jobs, pool_map
+from .parallel import BothEnds, InChild, Ready, default_jobs, pool_map, pool_workers
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
 from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
@@ -109,10 +109,14 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
 
 def _parse_new(
     inputs: Inputs, base: bytes, cached: Collection[bytes], config: SiteConfig,
-    options: BuildOptions, progress: Progress,
-) -> tuple[list[bytes], dict[bytes, Parsed]]:  # fmt: skip
-    """Every file's parse key, in order, and the results of parsing, in parallel, the files
-    whose keys are not `cached`."""
+    options: BuildOptions, progress: Progress, ready: Ready[SiteConfig, ParseJob, Parsed] | None,
+) -> tuple[list[bytes], Callable[[], dict[bytes, Parsed]]]:  # fmt: skip
+    """Every file's parse key, in order, and a function giving the results of parsing the
+    files whose keys are not `cached`.
+
+    Many files are parsed there and then, by a pool; a few (an edit) by `ready`, a child
+    process set up for parsing meanwhile, while this one loads the cached results.
+    """
     todo = [ParseJob(s, category) for s, category in inputs.articles]
     todo += [ParseJob(s, None) for s in inputs.pages]
     keys = [_parse_key(base, job) for job in todo]
@@ -121,13 +125,17 @@ def _parse_new(
             todo[i] = ParseJob(loaded(job.source), job.category)
             keys[i] = _parse_key(base, todo[i])
     missing = {key: job for key, job in zip(keys, todo, strict=True) if key not in cached}
-    setup = partial(parse_setup, config)
+    if ready is not None and pool_workers(len(missing), options.jobs) <= 1:
+        take = ready.send(list(missing.values()))
+        return keys, lambda: dict(zip(missing, take(), strict=True))
     fresh: dict[bytes, Parsed] = {}
-    results = pool_map(parse_job, list(missing.values()), options.jobs, setup=setup)
-    for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
+    jobs, setup = list(missing.values()), partial(parse_setup, config)
+    for done, (key, parsed) in enumerate(
+        zip(missing, pool_map(parse_job, jobs, options.jobs, setup=setup), strict=True), 1
+    ):
         fresh[key] = parsed
         progress("parse", done, len(missing))
-    return keys, fresh
+    return keys, lambda: fresh
 
 
 def _parsing(
@@ -345,6 +353,9 @@ def _build(
     if distrust:
         state = cache.forget_parsed(state)
         notes.append(cache.unusable(str(cache_folder), distrust))
+    ready = None
+    if options.jobs > 1 and state.shard_keys:  # a rebuild: a few files to parse, most likely
+        ready = children.enter_context(Ready(parse_job, partial(parse_setup, config)))
     checked = None
     if write and options.use_cache:  # 22,000 stats, 90 MB read and two walks, on the other core
         checking = InChild(_check_files, _spare(options), options.output, state)
@@ -360,14 +371,16 @@ def _build(
         return _replay(state.outputs)
     base = prints.of((stamp, config))
     copies, found = _copies(inputs), inputs.diagnostics
-    keys, fresh = _parse_new(inputs, base, state.parse_keys, config, options, progress)
+    keys, parsed = _parse_new(inputs, base, state.parse_keys, config, options, progress, ready)
     digests = trusted_digests(_sources(inputs), started)
     del inputs  # the texts read (50 MB in a cold build) go before the cached results come in
     known, more_notes = cache.parse_results(state)
+    fresh = parsed()
     if more_notes:  # a shard let us down after all: read every file again and parse it
         notes += more_notes
         rediscovered = discover(options.content, options.static)
-        keys, fresh = _parse_new(rediscovered, base, (), config, options, progress)
+        keys, parsed = _parse_new(rediscovered, base, (), config, options, progress, None)
+        fresh = parsed()
         digests = trusted_digests(_sources(rediscovered), started)
     parsing = _parsing(keys, fresh, known.results, prints)
     site, site_problems = collect(
