@@ -24,13 +24,14 @@ def dumps_aside(value: Any) -> tuple[bytes, bytes]:
     pickle by its place in the second. A Stored in `value` is read and set aside anew."""
     pickled, aside = io.BytesIO(), io.BytesIO()
     pickler = pickle.Pickler(pickled, protocol=pickle.HIGHEST_PROTOCOL)
+    files: dict[str, bytes] = {}  # the files Stored values are in, each read once
 
     def persistent_id(obj: Any) -> tuple[int, int, int] | None:
         kind = type(obj)
         if kind is bytes and len(obj) >= ASIDE:
             data = obj
         elif kind is Stored:
-            data = obj.read()
+            data = obj.read(files)
         else:
             return None
         return (aside.tell(), aside.write(data), zlib.crc32(data))

@@ -30,11 +30,19 @@ class Stored(NamedTuple):
     size: int
     check: int  # CRC-32 of the bytes
 
-    def read(self) -> bytes:
+    def read(self, files: dict[str, bytes] | None = None) -> bytes:
+        """The bytes, checked; `files` keeps whole files read for the next reads, when most
+        of a file is wanted."""
         try:
-            with open(self.path, "rb") as file:
-                file.seek(self.offset)
-                data = file.read(self.size)
+            if files is None:
+                with open(self.path, "rb") as file:
+                    file.seek(self.offset)
+                    data = file.read(self.size)
+            else:
+                if self.path not in files:
+                    with open(self.path, "rb") as file:
+                        files[self.path] = file.read()
+                data = files[self.path][self.offset : self.offset + self.size]
         except OSError as exc:
             raise StoredGone(f"không đọc được {self.path}: {exc.strerror}") from None
         if len(data) != self.size or zlib.crc32(data) != self.check:
