@@ -310,10 +310,19 @@ def test_a_series_of_rebuilds_recycling_the_previous_site_stays_exact(built, tmp
     _same_as_clean_build(built, tmp_path)
 
 
-def test_a_file_added_by_hand_to_the_output_is_removed_even_when_nothing_changed(built):
-    (built.output / CAT / "rac.html").write_text("không thuộc trang web")
+@pytest.mark.parametrize("added", ["tin-hoat-dong-cua-so/rac.html", "rac/", "a/b/rac.txt"])
+def test_what_is_added_by_hand_to_the_output_goes_even_when_nothing_changed(built, added):
+    def entries() -> list[str]:  # files and folders
+        return sorted(p.relative_to(built.output).as_posix() for p in built.output.rglob("*"))
+
+    before, path = entries(), built.output / added
+    if added.endswith("/"):
+        path.mkdir()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("không thuộc trang web")
     assert built.build().code == 0
-    assert not (built.output / CAT / "rac.html").exists()
+    assert entries() == before
 
 
 def test_an_unchanged_site_still_reports_its_warnings(built):

@@ -38,12 +38,12 @@ from . import __version__
 from .asides import dumps_aside, loads_aside
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
-from .write import folders_of
+from .write import folders_of, survey
 
 if TYPE_CHECKING:
     from .discover import KnownDigests
 
-FORMAT = 4
+FORMAT = 5
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
@@ -67,7 +67,6 @@ class OutputRecords:
 
     target: str  # absolute path of the output folder
     files: Mapping[str, tuple[bytes, FileStamp]]  # path -> (render key, stamp)
-    folders: Mapping[str, FileStamp]  # every folder, to notice files added by hand
     # The digest of every input of the build that wrote them, until when that build's site
     # stays right (a future-dated article falls due), and what it reported.
     inputs: bytes = b""
@@ -75,7 +74,7 @@ class OutputRecords:
     report: Any = None
 
 
-NO_OUTPUTS = OutputRecords("", {}, {})
+NO_OUTPUTS = OutputRecords("", {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +345,7 @@ def record_outputs(
     target: Path, keys: Mapping[str, bytes], previous: OutputRecords, kept: Collection[str],
     inputs: bytes, until: datetime | None, report: Any,
 ) -> OutputRecords:  # fmt: skip
-    """Stamp every file just written to `target` (and every folder) with its render key.
+    """Stamp every file just written to `target` with its render key.
 
     A kept file is the same file as before (a hard link), so its stamp is the one recorded.
     """
@@ -356,12 +355,7 @@ def record_outputs(
         stamp = previous.files[path][1] if path in kept else file_stamp(f"{root}/{path}")
         if stamp is not None:
             files[path] = (key, stamp)
-    folders = {}
-    for folder in {"", *folders_of(keys)}:
-        stamp = file_stamp(f"{root}/{folder}" if folder else root)
-        if stamp is not None:
-            folders[folder] = stamp
-    return OutputRecords(root, files, folders, inputs, until, report)
+    return OutputRecords(root, files, inputs, until, report)
 
 
 def changed_outputs(records: OutputRecords, target: Path) -> frozenset[str]:
@@ -392,13 +386,17 @@ def untouched(
     records: OutputRecords, target: Path, keys: Mapping[str, bytes], kept: Mapping[str, int]
 ) -> bool:
     """True when the output folder holds exactly the files to write, all of them kept."""
-    if not kept.keys() == keys.keys() == records.files.keys():
-        return False
-    root = str(target.absolute())
-    return all(
-        file_stamp(f"{root}/{folder}" if folder else root) == stamp
-        for folder, stamp in records.folders.items()
-    )
+    return kept.keys() == keys.keys() == records.files.keys() and _holds_only(target, keys)
+
+
+def _holds_only(target: Path, files: Collection[str]) -> bool:
+    """Whether `target` holds no file or folder but `files` and theirs (none added by hand).
+
+    A walk of the folder (12,000 folders: 0.08 s), asked for only when every file is as
+    recorded: stamping every folder instead cost every rebuild a third of that.
+    """
+    found = survey(target.resolve())
+    return found.files.keys() == set(files) and found.folders == folders_of(files)
 
 
 def replayable(records: OutputRecords, target: Path, inputs: bytes, now: datetime) -> bool:
@@ -410,7 +408,4 @@ def replayable(records: OutputRecords, target: Path, inputs: bytes, now: datetim
         return False
     return all(
         file_stamp(f"{root}/{path}") == stamp for path, (_, stamp) in records.files.items()
-    ) and all(
-        file_stamp(f"{root}/{folder}" if folder else root) == stamp
-        for folder, stamp in records.folders.items()
-    )
+    ) and _holds_only(target, records.files)
