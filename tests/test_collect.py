@@ -1,9 +1,12 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from sokhcn_site.collect import collect, is_published, newest_first, select_other_news
 from sokhcn_site.listings import paginate
 from sokhcn_site.model import Article, Origin, SiteConfig
+from sokhcn_site.render import PagePlan
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CONFIG = SiteConfig(name="Sở", base_url="https://example.test/", other_news=3)
@@ -78,3 +81,21 @@ def test_pagination_paths_and_neighbours():
 def test_an_empty_list_still_has_a_first_page():
     pages = paginate([], 10, base="", title="Tin", feed_path="rss.xml")
     assert len(pages) == 1 and pages[0].items == () and pages[0].path == ""
+
+
+def test_the_page_plan_makes_each_job_when_asked_the_same_in_any_order():
+    parsed = [make(f"s{i}", i) for i in range(1, 30)] + [make("k", 3, category="khac")]
+    site, _ = collect(CONFIG, [(Origin(a.source, a.source), a) for a in parsed], [],
+                      now=datetime(2021, 1, 1, tzinfo=TZ))  # fmt: skip
+    forward, backward = PagePlan(site), PagePlan(site)
+    jobs = list(forward)
+    assert [job.path for job in jobs] == list(forward.paths) == list(backward.paths)
+    assert [backward[i] for i in reversed(range(len(backward)))][::-1] == jobs
+    assert backward[-1] == jobs[-1] and backward[1:3] == jobs[1:3]
+    templates = {"listing.html", "article.html", "search.html", "404.html"}
+    assert {job.template for job in jobs} == templates
+    article = next(job for job in jobs if job.path == "tin/s5/index.html")
+    assert [link.path for link in article.context["other_news"]] == ["tin/s4/", "tin/s3/",
+                                                                   "tin/s2/"]  # fmt: skip
+    with pytest.raises(IndexError):
+        forward[len(forward)]

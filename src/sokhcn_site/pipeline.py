@@ -25,7 +25,7 @@ from .model import Article, Deferred, Origin, Output, Page, Site, SiteConfig, So
 from .parallel import BothEnds, InChild, Ready, default_jobs, pool_map, pool_workers
 from .parse import Parsed, ParseJob, parse_job, parse_setup
 from .references import check_references
-from .render import PageJob, RenderFailure, failure_diagnostics, plan, render_page
+from .render import PageJob, PagePlan, RenderFailure, failure_diagnostics, render_page
 from .search import SearchEntry
 from .search_index import Block, index_files
 from .sitemap import build_sitemap
@@ -91,7 +91,7 @@ class _Parsing:
 class _Products:
     """Everything the output folder will hold."""
 
-    pages: tuple[PageJob, ...]  # to render, unless the cache has them
+    pages: PagePlan  # to render, unless the cache has them
     files: tuple[Output, ...]  # made directly: the sitemap, the search index (not records)
     deferred: tuple[Deferred, ...]  # made when written: copied files, feeds, search records
     keys: Mapping[str, bytes]  # every output path -> the digest of what makes it
@@ -174,7 +174,7 @@ def _products(
 ) -> tuple[_Products, dict[bytes, Block], list[Diagnostic]]:  # fmt: skip
     """Every output, the search index's blocks for the cache, and what is wrong with the
     outputs' paths."""
-    pages = plan(site, badges)
+    pages = PagePlan(site, badges)
     # The pages' render keys, a fifth of an edit rebuild, are made on the other core while
     # this process makes the other outputs and checks where they all go, then by both.
     with BothEnds(partial(_render_key, look, prints), pages) as render_keys:
@@ -182,10 +182,10 @@ def _products(
         index, records, blocks = index_files(_search_texts(site, parsing), names, known)
         files = (*build_sitemap(site), *index)
         deferred = (*copies, *feed_files(site, prints.of), *records)
-        every = [p.path for p in (*pages, *files, *deferred)]
+        every = [*pages.paths, *(output.path for output in (*files, *deferred))]
         paths = list(dict.fromkeys(every))
         problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
-        keys = dict(zip((job.path for job in pages), render_keys.results(), strict=True))
+        keys = dict(zip(pages.paths, render_keys.results(), strict=True))
     keys |= {output.path: digest(output.data) for output in files}
     keys |= {output.path: output.key for output in deferred}
     return _Products(pages, files, deferred, keys), blocks, problems
@@ -234,7 +234,8 @@ def _write(
     try:
         for path, inode in kept.items():
             stage.keep(path, inode)
-        todo = [job for job in products.pages if job.path not in kept]
+        pages = products.pages
+        todo = [pages[i] for i, path in enumerate(pages.paths) if path not in kept]
         for output in _rendered(todo, options, base_path, problems, progress):
             written += stage.put(output)
         for output in products.files:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .errors import Diagnostic, error
-from .model import ArticleLink, Output, Site, SiteConfig, StoredGone
+from .model import Article, ArticleLink, Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
 from .sharing import article_sharing
 
@@ -67,38 +67,75 @@ def _navigation(site: Site) -> tuple[NavItem, ...]:
     return menu or tuple(NavItem(c.name, c.path) for c in site.categories)
 
 
-def plan(site: Site, badges: Mapping[str, str] | None = None) -> tuple[PageJob, ...]:
-    """Every HTML page of the site, in a stable order; `badges` label pages by path (preview)."""
-    common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
-    names = {c.slug: c.name for c in site.categories}
-    links = {a.source: ArticleLink.of(a) for a in site.articles}
+class PagePlan(Sequence[PageJob]):
+    """Every HTML page of the site, in a stable order, each PageJob made when asked for.
 
-    def job(path: str, template: str, subject: str, **values: Any) -> PageJob:
+    A rebuild renders a few pages and digests the others' values on two cores (see
+    pipeline._products): each process makes the jobs it needs, and the paths of all of
+    them are known without making any. `badges` label pages by path (preview).
+    """
+
+    def __init__(self, site: Site, badges: Mapping[str, str] | None = None) -> None:
+        self._site = site
+        self._common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
+        self._names = {c.slug: c.name for c in site.categories}
+        # One link object per article, made when first needed, shared by the seven pages
+        # that show it: the render keys digest an object once (keys.Fingerprints).
+        self._links: dict[str, ArticleLink] = {}
+        listings, articles = len(site.listings), len(site.articles)
+        self._ends = (listings, listings + articles, listings + articles + len(site.pages))
+        self.paths: tuple[str, ...] = (
+            *(f"{listing.path}index.html" for listing in site.listings),
+            *(f"{article.path}index.html" for article in site.articles),
+            *(f"{page.path}index.html" for page in site.pages),
+            SEARCH_PAGE, "404.html",
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> PageJob: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PageJob]: ...
+
+    def __getitem__(self, index: int | slice) -> PageJob | Sequence[PageJob]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        site, (listings, articles, pages) = self._site, self._ends
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        path = self.paths[index]
+        if index < listings:
+            listing = site.listings[index]
+            return self._job(path, "listing.html", path, listing=listing,
+                             feed_path=listing.feed_path,
+                             partners=site.partners if listing.path == "" else ())  # fmt: skip
+        if index < articles:
+            article, others = site.articles[index - listings], site.other_news[index - listings]
+            return self._job(path, "article.html", article.source, article=article,
+                             category_name=self._names[article.category],
+                             other_news=tuple(self._link(other) for other in others),
+                             sharing=Derived(article_sharing, (site.config, article)),
+                             feed_path=f"{article.category}/rss.xml")  # fmt: skip
+        if index < pages:
+            return self._job(path, "page.html", site.pages[index - articles].source,
+                             page=site.pages[index - articles], feed_path="rss.xml")  # fmt: skip
+        if path == SEARCH_PAGE:
+            return self._job(path, "search.html", path, categories=site.categories,
+                             feed_path="rss.xml")  # fmt: skip
+        return self._job(path, "404.html", path, feed_path="rss.xml")
+
+    def _job(self, path: str, template: str, subject: str, **values: Any) -> PageJob:
         context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
-        return PageJob(path, template, common, context, subject)
+        return PageJob(path, template, self._common, context, subject)
 
-    jobs = [
-        job(f"{listing.path}index.html", "listing.html", f"{listing.path}index.html",
-            listing=listing, feed_path=listing.feed_path,
-            partners=site.partners if listing.path == "" else ())
-        for listing in site.listings
-    ]  # fmt: skip
-    jobs += [
-        job(f"{article.path}index.html", "article.html", article.source, article=article,
-            category_name=names[article.category],
-            other_news=tuple(links[other.source] for other in others),
-            sharing=Derived(article_sharing, (site.config, article)),
-            feed_path=f"{article.category}/rss.xml")
-        for article, others in zip(site.articles, site.other_news, strict=True)
-    ]  # fmt: skip
-    jobs += [
-        job(f"{page.path}index.html", "page.html", page.source, page=page, feed_path="rss.xml")
-        for page in site.pages
-    ]
-    jobs.append(job(SEARCH_PAGE, "search.html", SEARCH_PAGE, categories=site.categories,
-                    feed_path="rss.xml"))  # fmt: skip
-    jobs.append(job("404.html", "404.html", "404.html", feed_path="rss.xml"))
-    return tuple(jobs)
+    def _link(self, article: Article) -> ArticleLink:
+        link = self._links.get(article.source)
+        if link is None:
+            link = self._links[article.source] = ArticleLink.of(article)
+        return link
 
 
 @fast_pickle
