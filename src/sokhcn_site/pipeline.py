@@ -339,6 +339,23 @@ def _copy_site(spare: Path, output: Path) -> None:
     mirror(spare, output)
 
 
+def _helpers(
+    options: BuildOptions, config: SiteConfig, state: cache.CacheState, write: bool,
+    children: contextlib.ExitStack,
+) -> tuple[Ready[SiteConfig, ParseJob, Parsed] | None, Callable[[], _Checked] | None]:  # fmt: skip
+    """Child processes that work on the other core from now on: one set up to parse the few
+    files a rebuild changed, and one that checks the output folder and the cache's text
+    files and makes the spare copy of the site (see _check_files)."""
+    ready = None
+    if options.jobs > 1 and state.shard_keys:  # a rebuild: a few files to parse, most likely
+        ready = children.enter_context(Ready(parse_job, partial(parse_setup, config)))
+    checked = None
+    if write and options.use_cache:  # 22,000 stats, 90 MB read and two walks
+        checking = InChild(_check_files, _spare(options), options.output, state)
+        checked = children.enter_context(checking).result
+    return ready, checked
+
+
 def _build(
     options: BuildOptions, now: datetime, write: bool, progress: Progress,
     children: contextlib.ExitStack, distrust: str = "",
@@ -354,13 +371,7 @@ def _build(
     if distrust:
         state = cache.forget_parsed(state)
         notes.append(cache.unusable(str(cache_folder), distrust))
-    ready = None
-    if options.jobs > 1 and state.shard_keys:  # a rebuild: a few files to parse, most likely
-        ready = children.enter_context(Ready(parse_job, partial(parse_setup, config)))
-    checked = None
-    if write and options.use_cache:  # 22,000 stats, 90 MB read and two walks, on the other core
-        checking = InChild(_check_files, _spare(options), options.output, state)
-        checked = children.enter_context(checking).result
+    ready, checked = _helpers(options, config, state, write, children)
     prints = Fingerprints()
     started = time.time_ns()
     inputs = discover(options.content, options.static, state.sources)
@@ -420,7 +431,9 @@ def _build(
         # A first build leaves no copy of the site for the next to recycle as its stage: one
         # is linked meanwhile, or the next build would wait for 22,000 links (see _check_files).
         spare = _spare(options)
-        copying = None if spare.exists() else InChild(_copy_site, spare, options.output)
+        copying = None
+        if not spare.exists():
+            copying = children.enter_context(InChild(_copy_site, spare, options.output))
         records = cache.record_outputs(
             options.output, products.keys, state.outputs, kept, inputs_key,
             _due(parsing, now, options.drafts),
@@ -429,7 +442,7 @@ def _build(
         entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records, digests)
         if copying is not None:
-            children.enter_context(copying).result()
+            copying.result()
     # Handed back, not freed on return: see BuildReport.retained.
     working = (state, known, parsing, prints, products, blocks, kept, digests, keys, fresh)
     return dataclasses.replace(report, retained=working)
