@@ -9,7 +9,6 @@ import mmap
 import os
 import pickle
 import signal
-import struct
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -48,44 +47,49 @@ class InChild(Generic[Result]):
 
     def __init__(self, step: Callable[..., Result], *args: Any) -> None:
         self._step, self._args = step, args
-        self._pid, self._pipe = 0, -1
+        self._pid, self._file = 0, -1
         # A process forked while another thread runs may inherit locks that thread holds
         # (`serve` has its server and watcher threads): there, the step runs in result().
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
-        read, write = os.pipe()
+        # The result goes to a file, not a pipe: through a pipe's 64 KB, a child done long
+        # before its result was wanted still had to wake up for every 64 KB read (a 1.7 MB
+        # result took 20 ms to come over).
+        file = _result_file()
         try:
             pid = os.fork()
         except OSError:  # no process to spare (EAGAIN, ENOMEM): result() runs the step here
-            os.close(read)
-            os.close(write)
+            os.close(file)
             return
-        if pid == 0:  # the child: send the result, then leave without Python's shutdown
+        if pid == 0:  # the child: leave the result, then leave without Python's shutdown
             try:
-                os.close(read)
-                with os.fdopen(write, "wb") as sink:
+                with os.fdopen(file, "wb") as sink:
                     pickle.dump(step(*args), sink, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
                 os._exit(0)
-        os.close(write)
-        self._pid, self._pipe = pid, read
+        self._pid, self._file = pid, file
 
     def result(self) -> Result:
         if self._pid:
-            with os.fdopen(self._pipe, "rb") as source:
-                data = source.read()
-            os.waitpid(self._pid, 0)
+            _, status = os.waitpid(self._pid, 0)
             self._pid = 0
-            with contextlib.suppress(Exception):  # nothing, or not all: the child failed
-                return cast(Result, pickle.loads(data))
+            with os.fdopen(self._file, "rb") as source:
+                self._file = -1
+                source.seek(0)  # the child's writes moved the offset both share
+                data = source.read()
+            if os.waitstatus_to_exitcode(status) == 0:
+                with contextlib.suppress(Exception):  # not all of it: the child failed
+                    return cast(Result, pickle.loads(data))
         return self._step(*self._args)
 
     def close(self) -> None:
         if self._pid:
             os.kill(self._pid, signal.SIGKILL)
-            os.close(self._pipe)
             os.waitpid(self._pid, 0)
             self._pid = 0
+        if self._file >= 0:
+            os.close(self._file)
+            self._file = -1
 
     def __enter__(self) -> InChild[Result]:
         return self
@@ -168,13 +172,6 @@ class Ready(Generic[State, Item, Result]):
         self.close()
 
 
-# How far each end of a BothEnds has gone, in memory both processes see: at _LOWEST, the
-# lowest index the child has taken; at _HIGHEST, the highest the parent has. Each process
-# writes only its own.
-_INDEX = struct.Struct("q")
-_LOWEST, _HIGHEST = 0, _INDEX.size
-
-
 class BothEnds(Generic[Item, Result]):
     """`step(item)` for every item, shared with a forked child that works from the last item
     back, from now on; `results()` works here from the first item on until the two meet,
@@ -187,21 +184,26 @@ class BothEnds(Generic[Item, Result]):
 
     def __init__(self, step: Callable[[Item], Result], items: Sequence[Item]) -> None:
         self._step, self._items = step, items
-        self._marks = mmap.mmap(-1, 2 * _INDEX.size)
-        _INDEX.pack_into(self._marks, _LOWEST, len(items))
-        _INDEX.pack_into(self._marks, _HIGHEST, -1)
+        # How far each end has gone, in memory both processes see: [the lowest index the
+        # child has taken, the highest this process has]; each writes only its own. Read and
+        # written as whole 64-bit items: with struct.pack_into the other process sometimes
+        # read a half-written number.
+        self._marks = memoryview(mmap.mmap(-1, 16)).cast("q")
+        self._marks[0], self._marks[1] = len(items), -1
         self._child = InChild(_from_the_end, step, items, self._marks)
 
     def results(self) -> list[Result]:
-        mine = []
+        mine, marks = [], self._marks
         for index, item in enumerate(self._items):
-            if index >= _INDEX.unpack_from(self._marks, _LOWEST)[0]:
+            if index >= marks[0]:
                 break  # the child has taken it, and all after it
-            _INDEX.pack_into(self._marks, _HIGHEST, index)
+            marks[1] = index
             mine.append(self._step(item))
-        # The child stops before an index this process took: its first is at most one past
-        # this process's last. Both may have done the one they reached together.
+        # The child stops before an index this process took, so its first is at most one past
+        # this process's last (the one they reached together may be done twice); the loop
+        # below only makes sure of that.
         first, theirs = self._child.result()
+        mine += [self._step(self._items[index]) for index in range(len(mine), first)]
         return mine[:first] + theirs
 
     def __enter__(self) -> BothEnds[Item, Result]:
@@ -212,17 +214,26 @@ class BothEnds(Generic[Item, Result]):
 
 
 def _from_the_end(
-    step: Callable[[Item], Result], items: Sequence[Item], marks: mmap.mmap
+    step: Callable[[Item], Result], items: Sequence[Item], marks: memoryview
 ) -> tuple[int, list[Result]]:
     """BothEnds' child: step over `items` from the last back, until one the parent took."""
     done = []
     index = len(items) - 1
-    while index >= 0 and index > _INDEX.unpack_from(marks, _HIGHEST)[0]:
-        _INDEX.pack_into(marks, _LOWEST, index)
+    while index >= 0 and index > marks[1]:
+        marks[0] = index
         done.append(step(items[index]))
         index -= 1
     done.reverse()
     return index + 1, done
+
+
+def _result_file() -> int:
+    """A file with no name, for a child to leave its result in: memory on Linux."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("sokhcn-site-result", os.MFD_CLOEXEC)
+    import tempfile
+
+    return os.dup(tempfile.TemporaryFile().fileno())
 
 
 def default_jobs() -> int:
