@@ -232,8 +232,7 @@ def _write(
     folder = _spare(options) if options.use_cache else None
     stage = open_stage(options.output, products.keys, folder, spare)
     try:
-        for path, inode in kept.items():
-            stage.keep(path, inode)
+        stage.keep_all(kept)
         pages = products.pages
         todo = [pages[i] for i, path in enumerate(pages.paths) if path not in kept]
         for output in _rendered(todo, options, base_path, problems, progress):

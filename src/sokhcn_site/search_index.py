@@ -125,10 +125,15 @@ def _records(
     numbered: Sequence[tuple[int, SearchEntry]], names: Mapping[str, str]
 ) -> tuple[Deferred, ...]:
     shown = {slug: dumps(name).encode() for slug, name in names.items()}
+    salts: dict[bytes, bytes] = {}  # a category's name in JSON -> what its records' keys end in
     records = []
     for doc, entry in numbered:
         name = shown.get(entry.category) or dumps(entry.category).encode()
-        key = digest(b"search-record\0%d\0%s\0%s" % (FORMAT, entry.digest, name))
+        salt = salts.get(name)
+        if salt is None:
+            salt = salts[name] = digest(b"search-record\0%d\0%s" % (FORMAT, name))
+        # The entry's digest names its record's fields, the salt the rest: no hash per record.
+        key = entry.digest + salt
         records.append(Deferred(f"{INDEX_DIR}/d/{doc}.json", key, _record, (entry, name)))
     return tuple(records)
 

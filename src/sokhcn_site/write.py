@@ -8,7 +8,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,11 +166,9 @@ def _recycle(folder: Path, paths: Collection[str], found: Survey) -> dict[str, i
             shutil.rmtree(folder / name)
     present: dict[str, int] = {}
     for name, inode in found.files.items():
-        if _parent(name) not in kept_folders:
-            continue  # gone with its folder
-        if name in wanted:
+        if name in wanted:  # and so is its folder
             present[name] = inode
-        else:
+        elif _parent(name) in kept_folders:  # else it went with its folder
             os.unlink(folder / name)
     return present
 
@@ -214,6 +212,13 @@ class Stage:
         self._replace(output.path, new)
         _create(new, output.data)
         return True
+
+    def keep_all(self, kept: Mapping[str, int]) -> None:
+        """keep() each path with its inode: most are in the stage already, found at once."""
+        present = self._present
+        for path, inode in kept.items():
+            if present.get(path) != inode:
+                self.keep(path, inode)
 
     def keep(self, path: str, inode: int | None = None) -> None:
         """Add the current output's file (of `inode`, if known) as it is: it is up to date."""
