@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import article
 
-from sokhcn_site import cache, feeds
+from sokhcn_site import cache, feeds, pipeline
 from sokhcn_site.parse import Parsed
 
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
@@ -72,6 +72,18 @@ def test_feeds_are_made_only_when_an_article_they_show_changed(built, tmp_path, 
     assert built.build().code == 0
     assert sorted(made) == ["atom.xml", "rss.xml", f"{OTHER}/rss.xml"]
     _same_as_clean_build(built, tmp_path)
+
+
+def test_a_body_edit_renders_its_own_page_and_no_other(built, monkeypatch):
+    rendered = []
+    real = pipeline.render_page
+    monkeypatch.setattr(pipeline, "render_page", lambda env, job: rendered.append(job.path)
+                        or real(env, job))  # fmt: skip
+    lead = "Đoạn **5** với [liên kết](https://example.org/5)."  # its summary: as it was
+    body = f"{lead}\n\n- một\n- hai\n- ba mới thêm\n"
+    built.write(_path(5), article("Bài số 5", "2021-03-05 08:00", body=body, author="Tác giả"))
+    assert built.build().code == 0
+    assert rendered == [f"{CAT}/bai-5/index.html"]  # not the search page, say: no article there
 
 
 def test_a_new_title_reaches_listings_other_news_and_feeds(built, tmp_path):

@@ -29,6 +29,17 @@ class NavItem:
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)
+class CategoryLink:
+    """What the search page shows of a category: not its articles, or every edit would
+    change the page's render key."""
+
+    slug: str
+    name: str
+    path: str
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Derived:
     """A context value computed only when the page is rendered, by a pure function.
 
@@ -123,7 +134,8 @@ class PagePlan(Sequence[PageJob]):
             return self._job(path, "page.html", site.pages[index - articles].source,
                              page=site.pages[index - articles], feed_path="rss.xml")  # fmt: skip
         if path == SEARCH_PAGE:
-            return self._job(path, "search.html", path, categories=site.categories,
+            categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in site.categories)
+            return self._job(path, "search.html", path, categories=categories,
                              feed_path="rss.xml")  # fmt: skip
         return self._job(path, "404.html", path, feed_path="rss.xml")
 
