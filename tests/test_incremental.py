@@ -86,6 +86,20 @@ def test_a_body_edit_renders_its_own_page_and_no_other(built, monkeypatch):
     assert rendered == [f"{CAT}/bai-5/index.html"]  # not the search page, say: no article there
 
 
+def test_a_rebuild_renders_with_the_templates_an_earlier_build_compiled(built, monkeypatch):
+    import jinja2
+
+    (compiled,) = (built.root / ".cache" / "templates").iterdir()
+    assert list(compiled.glob("*.cache"))
+    compiles = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda *a, **k: compiles.append(a[1:2]) or real(*a, **k))  # fmt: skip
+    built.write(_path(5), article("Bài số 5 mới", "2021-03-05 08:00"))
+    assert built.build().code == 0
+    assert compiles == []  # every page it rendered used the code kept from the first build
+
+
 def test_a_new_title_reaches_listings_other_news_and_feeds(built, tmp_path):
     built.write(_path(8), article("Tiêu đề đã sửa", "2021-03-08 08:00", body="Thân bài."))
     assert built.build().code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .collect import collect, preview_badges
@@ -32,6 +33,9 @@ from .sitemap import build_sitemap
 from .templates import make_environment
 from .write import Survey, WriteStats, mirror, open_stage, safe_relative, write_failure
 
+if TYPE_CHECKING:
+    import jinja2
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -48,6 +52,9 @@ class BuildOptions:
     use_cache: bool = True  # parse results and render keys in cache_dir/build/
     jobs: int = field(default_factory=default_jobs)  # processes that parse and render
 
+
+# Makes the Jinja environment of a build, once in each process that renders.
+Environment = Callable[[], "jinja2.Environment"]
 
 # Told (step, done, total) as a long step works through its items; the CLI draws a bar with it.
 Progress = Callable[[str, int, int], None]
@@ -204,11 +211,10 @@ def _copies(inputs: Inputs) -> list[Deferred]:
 
 
 def _rendered(
-    jobs: Sequence[PageJob], options: BuildOptions, base_path: str,
+    jobs: Sequence[PageJob], options: BuildOptions, setup: Environment,
     problems: list[Diagnostic], progress: Progress,
 ) -> Iterator[Output]:  # fmt: skip
     """Render `jobs` in parallel, in order; the template problems join `problems` at the end."""
-    setup = partial(make_environment, options.templates, base_path)
     failures: list[RenderFailure] = []
     for done, result in enumerate(pool_map(render_page, jobs, options.jobs, setup=setup), 1):
         if isinstance(result, Output):
@@ -220,7 +226,7 @@ def _rendered(
 
 
 def _write(
-    products: _Products, kept: Mapping[str, int], options: BuildOptions, base_path: str,
+    products: _Products, kept: Mapping[str, int], options: BuildOptions, setup: Environment,
     progress: Progress, spare: Survey | None,
 ) -> tuple[WriteStats | None, list[Diagnostic]]:  # fmt: skip
     """Render what changed into a staged copy of the site; swap it in if all went well.
@@ -235,7 +241,7 @@ def _write(
         stage.keep_all(kept)
         pages = products.pages
         todo = [pages[i] for i, path in enumerate(pages.paths) if path not in kept]
-        for output in _rendered(todo, options, base_path, problems, progress):
+        for output in _rendered(todo, options, setup, problems, progress):
             written += stage.put(output)
         for output in products.files:
             if output.path not in kept:
@@ -407,17 +413,21 @@ def _build(
     )
     problems += path_problems
     paths = list(products.keys)
+    environment = partial(make_environment, options.templates, config.base_path)
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
-        report = _unwritten(options, config, site, products, problems, progress)
+        report = _unwritten(options, environment, site, products, problems, progress)
         return dataclasses.replace(report, cache_notes=tuple(notes))
+    # A build that publishes keeps its templates compiled, for later ones.
+    compiled = options.cache_dir / "templates" / stamp.hex()[:16] if cache_folder else None
+    environment = partial(environment, compiled)
     found = checked() if checked else None
     if found and found.damaged and known.results:  # their strings may be in no page yet
         raise StoredGone(f"tệp {found.damaged[0]} bị hỏng")
     changed = found.changed if found else cache.changed_outputs(state.outputs, options.output)
     kept = cache.unchanged_outputs(state.outputs, products.keys, changed)
     try:
-        stats, problems = _publish(options, state, products, kept, config.base_path, problems,
+        stats, problems = _publish(options, state, products, kept, environment, problems,
                                    progress, found.spare if found else None)  # fmt: skip
     except OSError as exc:
         problems.append(write_failure(options.output, exc))
@@ -440,11 +450,20 @@ def _build(
         )  # fmt: skip
         entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records, digests)
+        _drop_other_compiled(compiled)
         if copying is not None:
             copying.result()
     # Handed back, not freed on return: see BuildReport.retained.
     working = (state, known, parsing, prints, products, blocks, kept, digests, keys, fresh)
     return dataclasses.replace(report, retained=working)
+
+
+def _drop_other_compiled(compiled: Path | None) -> None:
+    """Remove the templates' code compiled by other versions of this program."""
+    if compiled is not None and compiled.parent.is_dir():
+        for folder in compiled.parent.iterdir():
+            if folder != compiled:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_partners(
@@ -497,24 +516,24 @@ def _replay(records: cache.OutputRecords) -> BuildReport:
 
 def _publish(
     options: BuildOptions, state: cache.CacheState, products: _Products,
-    kept: Mapping[str, int], base_path: str, problems: list[Diagnostic], progress: Progress,
+    kept: Mapping[str, int], setup: Environment, problems: list[Diagnostic], progress: Progress,
     spare: Survey | None,
 ) -> tuple[WriteStats | None, list[Diagnostic]]:  # fmt: skip
     """Write what changed; None when a page failed to render and nothing was written."""
     if cache.untouched(state.outputs, options.output, products.keys, kept):
         return WriteStats(0, len(kept)), problems  # nothing changed: touch nothing
-    stats, render_problems = _write(products, kept, options, base_path, progress, spare)
+    stats, render_problems = _write(products, kept, options, setup, progress, spare)
     return stats, problems + render_problems
 
 
 def _unwritten(
-    options: BuildOptions, config: SiteConfig, site: Site, products: _Products,
+    options: BuildOptions, environment: Environment, site: Site, products: _Products,
     problems: list[Diagnostic], progress: Progress,
 ) -> BuildReport:  # fmt: skip
     """A build that writes nothing (check, serve, or content errors): still render every page,
     to report template errors and to hand the files to `serve`."""
     outputs = [*products.files, *(deferred.output() for deferred in products.deferred)]
-    outputs += _rendered(products.pages, options, config.base_path, problems, progress)
+    outputs += _rendered(products.pages, options, environment, problems, progress)
     return BuildReport(
         tuple(sorted(problems)), site=site, outputs=tuple(outputs), paths=tuple(products.keys),
         articles=len(site.articles), pages=len(site.pages),

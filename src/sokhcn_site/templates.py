@@ -11,12 +11,23 @@ if TYPE_CHECKING:
     import jinja2
 
 
-def make_environment(folder: Path, base_path: str) -> jinja2.Environment:
-    """Templates from `folder`; `url` prefixes site-relative paths with the base path."""
+def make_environment(
+    folder: Path, base_path: str, compiled: Path | None = None
+) -> jinja2.Environment:
+    """Templates from `folder`; `url` prefixes site-relative paths with the base path.
+
+    `compiled`: a folder to keep the templates' compiled code in for later builds (a rebuild
+    rendering one page spent 15 ms compiling its templates). It must be for this code alone:
+    Jinja checks each template's source and its own version, not the settings below.
+    """
     import jinja2  # here: a build that renders nothing does without it
 
+    cache = None
+    if compiled is not None and _folder_ready(compiled):
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -28,3 +39,11 @@ def make_environment(folder: Path, base_path: str) -> jinja2.Environment:
     env.filters["iso"] = lambda moment: moment.isoformat()
     env.filters["url"] = lambda path: path if "://" in path else base_path + path
     return env
+
+
+def _folder_ready(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # compiled anew each time, then
+        return False
+    return True
