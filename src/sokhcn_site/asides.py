@@ -26,7 +26,7 @@ def dumps_aside(value: Any) -> tuple[bytes, bytes]:
     pickler = pickle.Pickler(pickled, protocol=pickle.HIGHEST_PROTOCOL)
     files: dict[str, bytes] = {}  # the files Stored values are in, each read once
 
-    def persistent_id(obj: Any) -> tuple[int, int, int] | None:
+    def persistent_id(obj: Any) -> bytes | None:
         kind = type(obj)
         if kind is bytes and len(obj) >= ASIDE:
             data = obj
@@ -34,7 +34,7 @@ def dumps_aside(value: Any) -> tuple[bytes, bytes]:
             data = obj.read(files)
         else:
             return None
-        return (aside.tell(), aside.write(data), zlib.crc32(data))
+        return Stored.place_of(aside.tell(), aside.write(data), zlib.crc32(data))
 
     pickler.persistent_id = persistent_id  # type: ignore[method-assign]
     pickler.dump(value)
@@ -48,8 +48,8 @@ def loads_aside(pickled: bytes | memoryview, aside_path: str) -> Any:
     """
     unpickler = pickle.Unpickler(io.BytesIO(pickled))
 
-    def persistent_load(pid: tuple[int, int, int]) -> Stored:
-        return Stored(aside_path, *pid)
+    def persistent_load(place: bytes) -> Stored:
+        return Stored(aside_path, place)
 
     unpickler.persistent_load = persistent_load  # type: ignore[assignment]
     return unpickler.load()

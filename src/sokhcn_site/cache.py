@@ -43,7 +43,7 @@ from .write import folders_of, survey
 if TYPE_CHECKING:
     from .discover import KnownDigests
 
-FORMAT = 5
+FORMAT = 6
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
