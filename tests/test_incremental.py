@@ -279,6 +279,24 @@ def test_a_damaged_text_that_no_page_needs_is_found_all_the_same(built_long, tmp
     _same_as_clean_build(built_long, tmp_path)
 
 
+def test_text_files_as_they_were_written_are_not_read_to_be_checked(built_long, monkeypatch):
+    state, _ = cache.load(built_long.root / ".cache" / "build", cache.code_stamp())
+    assert state.text_stamps
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"read {path}"))
+    assert cache.damaged_texts(state) == ()
+
+
+def test_the_recorded_outputs_say_what_the_site_holds_but_what_changed(built):
+    records = cache.load(built.root / ".cache" / "build", cache.code_stamp())[0].outputs
+    page = f"{CAT}/bai-5/index.html"
+    found = cache.recorded_files(records, built.output, {page})
+    assert found is not None
+    on_disk = {p.relative_to(built.output).as_posix(): p.stat().st_ino
+               for p in built.output.rglob("*") if p.is_file()}  # fmt: skip
+    assert found.files == {path: inode for path, inode in on_disk.items() if path != page}
+    assert cache.recorded_files(records, built.root / "elsewhere", set()) is None
+
+
 def test_a_text_found_damaged_while_rendering_restarts_the_build_without_the_cache(built_long):
     # `check` writes nothing, so no child looks at the cache: rendering meets the damage.
     _garbage_in_a_text_file(built_long)

@@ -38,12 +38,12 @@ from . import __version__
 from .asides import dumps_aside, loads_aside
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
-from .write import folders_of, survey
+from .write import Survey, folders_of, survey
 
 if TYPE_CHECKING:
     from .discover import KnownDigests
 
-FORMAT = 6
+FORMAT = 7
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
@@ -87,6 +87,8 @@ class CacheState:
     # before any shard is read, so their texts can be let go first.
     shard_keys: Mapping[str, frozenset[bytes]] = field(default_factory=dict)
     sources: KnownDigests = field(default_factory=dict)
+    # Each text file's size, times and inode when it was written: see damaged_texts.
+    text_stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def parse_keys(self) -> frozenset[bytes]:
@@ -218,7 +220,8 @@ def load(folder: Path | None, stamp: bytes) -> tuple[CacheState, list[Diagnostic
         # The parse shards are read by parse_results: a build where nothing changed needs none.
     except _Damaged as exc:
         return CacheState(), [unusable(str(folder), exc)]
-    return CacheState(outputs, files, str(folder), shard_keys, sources), []
+    stamps = index.get("texts", {})
+    return CacheState(outputs, files, str(folder), shard_keys, sources, stamps), []
 
 
 def forget_parsed(state: CacheState) -> CacheState:
@@ -271,13 +274,27 @@ def _length(checksum: bytes) -> int:
     return int.from_bytes(checksum[4:], "big")
 
 
+def _text_stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def damaged_texts(state: CacheState) -> tuple[str, ...]:
-    """The text files whose bytes are not the ones the index names: read in full, as a build
-    that writes does on the other core; Stored.read checks only what it reads."""
+    """The text files whose bytes are not the ones the index names, as a build that writes
+    checks on the other core (Stored.read checks only what it reads). A file is read in full
+    only if its size, times or inode are not those it was written with: any write changes
+    its ctime, which no tool sets back."""
     damaged = []
     for name in sorted(n for n in state.files if n.startswith(_TEXT_PREFIX)):
+        path = Path(state.folder) / name
+        stamp = state.text_stamps.get(name)
+        if stamp is not None and _text_stamp(path) == tuple(stamp):
+            continue
         try:
-            data = (Path(state.folder) / name).read_bytes()
+            data = path.read_bytes()
         except OSError:
             data = None
         if data is None or _checksum(data) != state.files[name]:
@@ -316,18 +333,23 @@ def save(
     for key, value in parsed.items():
         by_shard.setdefault(_shard(key), {})[key] = value
     files: dict[str, bytes] = {}
+    stamps: dict[str, tuple[int, ...] | None] = {}
     for name, entries in sorted(by_shard.items()):
+        text = _text(name)
         if old_parsed.shards.get(name) == frozenset(entries) and name in old.files:
-            files |= {name: old.files[name], _text(name): old.files[_text(name)]}
+            files |= {name: old.files[name], text: old.files[text]}
+            stamps[text] = old.text_stamps.get(text)
         else:
             files |= _write_shard(folder, name, entries)
+            stamps[text] = _text_stamp(folder / text)
     same = outputs == old.outputs and _OUTPUTS in old.files
     files[_OUTPUTS] = old.files[_OUTPUTS] if same else _write(folder, _OUTPUTS, outputs)
     same = sources == old.sources and _SOURCES in old.files
     files[_SOURCES] = old.files[_SOURCES] if same else _write(folder, _SOURCES, dict(sources))
     keys = {name: frozenset(entries) for name, entries in by_shard.items()}
-    if files != old.files or keys != old.shard_keys:
-        _write(folder, _INDEX, {"format": FORMAT, "stamp": stamp, "files": files, "keys": keys})
+    if files != old.files or keys != old.shard_keys or stamps != old.text_stamps:
+        index = {"format": FORMAT, "stamp": stamp, "files": files, "keys": keys, "texts": stamps}
+        _write(folder, _INDEX, index)
     for path in folder.iterdir():
         if _ours(path.name) and path.name != _INDEX and path.name not in files:
             path.unlink(missing_ok=True)
@@ -367,6 +389,15 @@ def changed_outputs(records: OutputRecords, target: Path) -> frozenset[str]:
         path for path, (_, stamp) in records.files.items()
         if file_stamp(f"{root}/{path}") != stamp
     )  # fmt: skip
+
+
+def recorded_files(records: OutputRecords, target: Path, changed: Collection[str]) -> Survey | None:
+    """What `target` holds of the last build's files, all but `changed` (as changed_outputs
+    found them); None if the records are not of `target`."""
+    if records.target != str(target.absolute()) or not records.files:
+        return None
+    files = {path: stamp[2] for path, (_, stamp) in records.files.items() if path not in changed}
+    return Survey(files, frozenset(folders_of(files)))
 
 
 def unchanged_outputs(

@@ -337,7 +337,10 @@ def _check_files(spare: Path, output: Path, state: cache.CacheState) -> _Checked
     a first build, that is 22,000 links."""
     changed = cache.changed_outputs(state.outputs, output)
     damaged = cache.damaged_texts(state)
-    return _Checked(mirror(spare, output), changed, damaged)
+    # The site's files are those the last build recorded, less those changed since: no walk.
+    # (One added by hand is not copied into the spare, and the stage leaves it out anyway.)
+    current = cache.recorded_files(state.outputs, output, changed)
+    return _Checked(mirror(spare, output, current), changed, damaged)
 
 
 def _copy_site(spare: Path, output: Path) -> None:

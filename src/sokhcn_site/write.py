@@ -121,12 +121,13 @@ def survey(folder: Path) -> Survey:
     return Survey(files, frozenset(folders))
 
 
-def mirror(spare: Path, target: Path) -> Survey:
+def mirror(spare: Path, target: Path, current: Survey | None = None) -> Survey:
     """Make `spare` hold every file of the site in `target` (hard links); return survey(spare).
 
     The site before last, recycled as the next stage, then differs from the new site only
     where the new one changed. Files that `target` lacks stay: recycling removes what the new
-    site lacks. Where links cannot be made, `spare` is only surveyed.
+    site lacks. Where links cannot be made, `spare` is only surveyed. `current`: the files of
+    the site in `target` (and their inodes), if known; else `target` is walked.
     """
     target = target.resolve() if target.is_symlink() else target.absolute()
     found = survey(spare)
@@ -135,7 +136,7 @@ def mirror(spare: Path, target: Path) -> Survey:
     spare.mkdir(parents=True, exist_ok=True)
     if os.stat(spare).st_dev != os.stat(target).st_dev:
         return found
-    current = survey(target)
+    current = current if current is not None else survey(target)
     # Whatever is in the way (a file where a folder goes, or the reverse) stays for
     # recycling and the stage to sort out; what is returned is what `spare` holds.
     folders = set(found.folders)
