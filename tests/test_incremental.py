@@ -100,6 +100,16 @@ def test_a_rebuild_renders_with_the_templates_an_earlier_build_compiled(built, m
     assert compiles == []  # every page it rendered used the code kept from the first build
 
 
+def test_a_build_under_another_base_path_compiles_its_templates_anew(built, tmp_path):
+    # "rss.xml" | url is folded into the compiled template: kept code would keep the old path.
+    sub = ("--base-url", "https://example.test/sub/")
+    assert built.build(*sub).code == 0
+    clean = tmp_path / "clean"
+    assert built.build("--no-cache", "--output", str(clean), *sub).code == 0
+    assert built.files() == _tree(clean)
+    assert b'href="/sub/rss.xml"' in (built.output / "index.html").read_bytes()
+
+
 def test_a_new_title_reaches_listings_other_news_and_feeds(built, tmp_path):
     built.write(_path(8), article("Tiêu đề đã sửa", "2021-03-08 08:00", body="Thân bài."))
     assert built.build().code == 0

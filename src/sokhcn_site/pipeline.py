@@ -421,8 +421,10 @@ def _build(
         # Render even after content errors: one run reports every problem, templates' too.
         report = _unwritten(options, environment, site, products, problems, progress)
         return dataclasses.replace(report, cache_notes=tuple(notes))
-    # A build that publishes keeps its templates compiled, for later ones.
-    compiled = options.cache_dir / "templates" / stamp.hex()[:16] if cache_folder else None
+    # A build that publishes keeps its templates compiled, for later ones. Jinja folds filters
+    # of constants into the code it compiles ("rss.xml" | url): the base path is part of it.
+    settings = digest(stamp + config.base_path.encode()).hex()[:16]
+    compiled = options.cache_dir / "templates" / settings if cache_folder else None
     environment = partial(environment, compiled)
     found = checked() if checked else None
     if found and found.damaged and known.results:  # their strings may be in no page yet

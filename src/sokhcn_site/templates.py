@@ -17,8 +17,9 @@ def make_environment(
     """Templates from `folder`; `url` prefixes site-relative paths with the base path.
 
     `compiled`: a folder to keep the templates' compiled code in for later builds (a rebuild
-    rendering one page spent 15 ms compiling its templates). It must be for this code alone:
-    Jinja checks each template's source and its own version, not the settings below.
+    rendering one page spent 15 ms compiling its templates). It must be for this code and this
+    base path alone: Jinja checks each template's source and its own version, not the settings
+    below, and its optimizer bakes the result of a filter on a constant into the code.
     """
     import jinja2  # here: a build that renders nothing does without it
 
