@@ -11,11 +11,12 @@ stamp and digest of every input file, so that the next build reads only the file
 changed.
 
 Every file but the text files is framed with a digest of its contents; the index holds
-the text files' digests (a build that writes checks them meanwhile, see
-`damaged_texts`), and each stored string has its own, checked as it is read. Anything that
-does not check out -- a missing or extra file, garbage, a truncated file, another version
-of the code -- makes the whole cache count as empty, with one warning: the build is then
-slower, never wrong.
+the text files' digests and stamps (a build that writes checks, meanwhile, any whose stamp
+changed: see `damaged_texts`), and each stored string has its own digest, checked as it is
+read. Anything that does not check out -- a missing or extra file, garbage, a truncated
+file, another version of the code -- makes the whole cache count as empty, with one
+warning (found only once a build is under way, it builds again without it): the build is
+then slower, never wrong.
 """
 
 from __future__ import annotations

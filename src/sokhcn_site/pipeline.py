@@ -358,7 +358,7 @@ def _helpers(
     if options.jobs > 1 and state.shard_keys:  # a rebuild: a few files to parse, most likely
         ready = children.enter_context(Ready(parse_job, partial(parse_setup, config)))
     checked = None
-    if write and options.use_cache:  # 22,000 stats, 90 MB read and two walks
+    if write and options.use_cache:  # 22,000 stats and a walk of the spare copy
         checking = InChild(_check_files, _spare(options), options.output, state)
         checked = children.enter_context(checking).result
     return ready, checked
