@@ -48,18 +48,14 @@ class InChild(Generic[Result]):
     def __init__(self, step: Callable[..., Result], *args: Any) -> None:
         self._step, self._args = step, args
         self._pid, self._file = 0, -1
-        # A process forked while another thread runs may inherit locks that thread holds
-        # (`serve` has its server and watcher threads): there, the step runs in result().
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not _can_fork():  # the step runs in result()
             return
         # The result goes to a file, not a pipe: through a pipe's 64 KB, a child done long
         # before its result was wanted still had to wake up for every 64 KB read (a 1.7 MB
         # result took 20 ms to come over).
         file = _result_file()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare (EAGAIN, ENOMEM): result() runs the step here
-            os.close(file)
+        pid = _fork(file)
+        if pid is None:
             return
         if pid == 0:  # the child: leave the result, then leave without Python's shutdown
             try:
@@ -110,15 +106,12 @@ class Ready(Generic[State, Item, Result]):
     def __init__(self, step: Callable[[State, Item], Result], setup: Callable[[], State]) -> None:
         self._step, self._setup = step, setup
         self._pid, self._items, self._results = 0, -1, -1
-        if not hasattr(os, "fork") or threading.active_count() > 1:  # see InChild
+        if not _can_fork():  # the step runs when its results are asked for
             return
         items_read, items_write = os.pipe()
         results_read, results_write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            for end in (items_read, items_write, results_read, results_write):
-                os.close(end)
+        pid = _fork(items_read, items_write, results_read, results_write)
+        if pid is None:
             return
         if pid == 0:
             try:
@@ -225,6 +218,23 @@ def _from_the_end(
         index -= 1
     done.reverse()
     return index + 1, done
+
+
+def _can_fork() -> bool:
+    # A process forked while another thread runs may inherit locks that thread holds
+    # (`serve` has its server and watcher threads): there, steps run in the caller.
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(*ends: int) -> int | None:
+    """os.fork(); None, and `ends` closed, when there is no process to spare (EAGAIN,
+    ENOMEM): the caller then runs the step itself."""
+    try:
+        return os.fork()
+    except OSError:
+        for end in ends:
+            os.close(end)
+        return None
 
 
 def _result_file() -> int:
