@@ -249,7 +249,8 @@ def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
         # One shard at a time, so that only one shard's bytes are held beside the results.
         for name in sorted(n for n in state.files if n.startswith(_SHARD_PREFIX)):
             text = folder / _text(name)
-            if _size(text) != _length(state.files[text.name]):
+            stamp = _text_stamp(text)
+            if stamp is None or stamp[0] != _length(state.files[text.name]):
                 raise _Damaged(f"tệp {text.name} bị hỏng")
             try:
                 entries = loads_aside(_checked(folder, name, state.files), str(text))
@@ -262,13 +263,6 @@ def parse_results(state: CacheState) -> tuple[ParseCache, list[Diagnostic]]:
     except _Damaged as exc:
         return ParseCache(), [unusable(state.folder, exc)]
     return ParseCache(results, shards), []
-
-
-def _size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
 
 
 def _length(checksum: bytes) -> int:
