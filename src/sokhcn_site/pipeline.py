@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -30,7 +29,7 @@ from .render import PageJob, PagePlan, RenderFailure, failure_diagnostics, rende
 from .search import SearchEntry
 from .search_index import Block, index_files
 from .sitemap import build_sitemap
-from .templates import make_environment
+from .templates import compiled_folder, drop_other_compiled, make_environment
 from .write import Survey, WriteStats, mirror, open_stage, safe_relative, write_failure
 
 if TYPE_CHECKING:
@@ -421,10 +420,10 @@ def _build(
         # Render even after content errors: one run reports every problem, templates' too.
         report = _unwritten(options, environment, site, products, problems, progress)
         return dataclasses.replace(report, cache_notes=tuple(notes))
-    # A build that publishes keeps its templates compiled, for later ones. Jinja folds filters
-    # of constants into the code it compiles ("rss.xml" | url): the base path is part of it.
-    settings = digest(stamp + config.base_path.encode()).hex()[:16]
-    compiled = options.cache_dir / "templates" / settings if cache_folder else None
+    # A build that publishes keeps its templates compiled, for later ones.
+    compiled = None
+    if cache_folder is not None:
+        compiled = compiled_folder(options.cache_dir / "templates", stamp, config.base_path)
     environment = partial(environment, compiled)
     found = checked() if checked else None
     if found and found.damaged and known.results:  # their strings may be in no page yet
@@ -455,20 +454,13 @@ def _build(
         )  # fmt: skip
         entries = {**parsing.entries, **blocks}
         cache.save(cache_folder, stamp, state, known, entries, records, digests)
-        _drop_other_compiled(compiled)
+        if compiled is not None:
+            drop_other_compiled(compiled)
         if copying is not None:
             copying.result()
     # Handed back, not freed on return: see BuildReport.retained.
     working = (state, known, parsing, prints, products, blocks, kept, digests, keys, fresh)
     return dataclasses.replace(report, retained=working)
-
-
-def _drop_other_compiled(compiled: Path | None) -> None:
-    """Remove the templates' code compiled by other versions of this program."""
-    if compiled is not None and compiled.parent.is_dir():
-        for folder in compiled.parent.iterdir():
-            if folder != compiled:
-                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_partners(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .dates import format_date, format_short_date
+from .keys import digest
 
 if TYPE_CHECKING:
     import jinja2
@@ -17,9 +19,7 @@ def make_environment(
     """Templates from `folder`; `url` prefixes site-relative paths with the base path.
 
     `compiled`: a folder to keep the templates' compiled code in for later builds (a rebuild
-    rendering one page spent 15 ms compiling its templates). It must be for this code and this
-    base path alone: Jinja checks each template's source and its own version, not the settings
-    below, and its optimizer bakes the result of a filter on a constant into the code.
+    rendering one page spent 15 ms compiling its templates), as compiled_folder names it.
     """
     import jinja2  # here: a build that renders nothing does without it
 
@@ -48,3 +48,19 @@ def _folder_ready(folder: Path) -> bool:
     except OSError:  # compiled anew each time, then
         return False
     return True
+
+
+def compiled_folder(root: Path, code: bytes, base_path: str) -> Path:
+    """The folder under `root` for the templates' code compiled by this `code` (its stamp) for
+    this base path. Jinja checks each template's source and its own version, not the settings
+    of make_environment, and its optimizer bakes the result of a filter on a constant into the
+    code ("rss.xml" | url becomes "/sub/rss.xml")."""
+    return root / digest(code + base_path.encode()).hex()[:16]
+
+
+def drop_other_compiled(folder: Path) -> None:
+    """Remove the code compiled into folders beside `folder`: for other code or base paths."""
+    if folder.parent.is_dir():
+        for other in folder.parent.iterdir():
+            if other != folder:
+                shutil.rmtree(other, ignore_errors=True)
