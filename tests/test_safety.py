@@ -2,10 +2,13 @@
 
 import os
 
+import markdown
 import pytest
 from conftest import article
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from sokhcn_site.markup import BodyContext, sanitise
+from sokhcn_site.markup import BodyContext, _markdown, needs_extra, render_markdown, sanitise
 
 CAT = "tin"
 
@@ -217,18 +220,58 @@ print("xin chào")
 """
 
 
+def _processors(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
+    registries = (md.preprocessors, md.parser.blockprocessors, md.inlinePatterns,
+                  md.treeprocessors, md.postprocessors)  # fmt: skip
+    return [sorted((item.name, item.priority) for item in r._priority) for r in registries]
+
+
 def test_the_converter_is_python_markdowns_extra_and_sane_lists():
-    import markdown
-
-    from sokhcn_site.markup import _markdown
-
-    def processors(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
-        registries = (md.preprocessors, md.parser.blockprocessors, md.inlinePatterns,
-                      md.treeprocessors, md.postprocessors)  # fmt: skip
-        return [sorted((item.name, item.priority) for item in r._priority) for r in registries]
-
     # The extensions "extra" names, each given as an instance (see markup._markdown).
-    converter = _markdown()
+    converter = _markdown(True)
     expected = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    assert processors(converter) == processors(expected)
+    assert _processors(converter) == _processors(expected)
     assert converter.reset().convert(MARKDOWN_SAMPLE) == expected.convert(MARKDOWN_SAMPLE)
+    assert render_markdown(MARKDOWN_SAMPLE) == expected.reset().convert(MARKDOWN_SAMPLE)
+    plain = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    assert _processors(_markdown(False)) == _processors(plain)
+
+
+# One piece of each extension's syntax that changes the HTML: needs_extra must see each.
+EXTRA_SYNTAX = {
+    "tables": "| a | b |\n|---|---|\n| 1 | 2 |",
+    "attr_list": "# Tiêu đề {#dau}",
+    "md_in_html": '<div markdown="1">\n**đậm**\n</div>',
+    "footnotes": "Câu[^1].\n\n[^1]: Chú thích.",
+    "abbr": "HTML\n\n*[HTML]: Hyper Text",
+    "fenced_code": "```\nmã\n```",
+    "fenced_code (tilde)": "~~~\nmã\n~~~",
+    "def_list": "Thuật ngữ\n:   Định nghĩa.",
+    "def_list (in a quote)": "> Thuật ngữ\n> : Định nghĩa.",
+    "def_list (in a list)": "- Thuật ngữ\n\n    : Định nghĩa.",
+}
+
+
+@pytest.mark.parametrize("name", EXTRA_SYNTAX)
+def test_each_extensions_syntax_makes_the_body_use_the_extensions(name):
+    text = EXTRA_SYNTAX[name]
+    assert render_markdown(text, extra=True) != render_markdown(text, extra=False)
+    assert needs_extra(text)
+    assert render_markdown(text) == render_markdown(text, extra=True)
+
+
+# Random bodies, line by line, so that they often hold lists, quotes, definitions, footnotes.
+LINE_STARTS = ("", "", "    ", "> ", "- ", "* ", "1. ", "2) ", ": ", ":", "    : ", "> : ", "# ",
+               "[^1]: ", "*[a]: ", "[a]: ", "---")  # fmt: skip
+INLINE_PIECES = ("chữ ", "đế", "1", " ", "**", "_", "`", "~", "[a]", "(b)", "[^1]", "[", "]",
+                 "!", "\\", "&", "=", ":", "*")  # fmt: skip
+LINES = st.tuples(
+    st.sampled_from(LINE_STARTS), st.lists(st.sampled_from(INLINE_PIECES), max_size=6)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES.map(lambda line: line[0] + "".join(line[1])), max_size=8).map("\n".join))
+def test_a_body_without_the_extensions_syntax_renders_as_with_them(text):
+    assume(not needs_extra(text))
+    assert render_markdown(text) == render_markdown(text, extra=True)

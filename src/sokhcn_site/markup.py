@@ -54,8 +54,21 @@ class BodyContext:
     video_hosts: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
+# What a body must contain for an extension of "extra" to change its HTML: table pipes,
+# attribute lists' braces, raw HTML (md_in_html), footnotes, abbreviations, fences, and a
+# line starting (after quote or list marks) with a definition's ':'. A body with none of it
+# renders the same without them, a sixth faster: Python-Markdown tries every extension's
+# patterns on every block and every run of text.
+_EXTRA_SYNTAX = ("|", "{", "<", "[^", "*[", "```", "~~~")
+_DEFINITION = re.compile(r"^[ \t>*+\-\d.)]*:", re.MULTILINE)
+
+
+def needs_extra(text: str) -> bool:
+    return any(mark in text for mark in _EXTRA_SYNTAX) or _DEFINITION.search(text) is not None
+
+
+@lru_cache(maxsize=2)
+def _markdown(extra: bool) -> markdown.Markdown:
     # Imported here, like nh3 below: a build whose files did not change never parses one,
     # and starts faster without them.
     import markdown
@@ -73,19 +86,20 @@ def _markdown() -> markdown.Markdown:
     # "extra" and "sane_lists", as instances: named, each would be looked up among every
     # installed package's entry points (importlib.metadata: 30 ms of an edit rebuild).
     # Building the extension set costs more than rendering a short article; reuse it.
-    return markdown.Markdown(
-        extensions=[
+    extensions: list[markdown.Extension] = [sane_lists.SaneListExtension()]
+    if extra:
+        extensions += [
             fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(),
             attr_list.AttrListExtension(), def_list.DefListExtension(), tables.TableExtension(),
             abbr.AbbrExtension(), md_in_html.MarkdownInHtmlExtension(),
-            sane_lists.SaneListExtension(),
-        ],
-        output_format="html",
-    )  # fmt: skip
+        ]  # fmt: skip
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-def render_markdown(text: str) -> str:
-    converter = _markdown()
+def render_markdown(text: str, *, extra: bool | None = None) -> str:
+    """`text` as HTML; `extra`: whether to run the extensions of "extra" (by default, when
+    `text` has their syntax)."""
+    converter = _markdown(needs_extra(text) if extra is None else extra)
     converter.reset()
     try:
         return converter.convert(text)

@@ -15,7 +15,15 @@ from slugify import slugify
 from .dates import DateProblem, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
-from .markup import MD_LINK, BodyContext, first_paragraph, references, render_markdown, sanitise
+from .markup import (
+    MD_LINK,
+    BodyContext,
+    Reference,
+    first_paragraph,
+    references,
+    render_markdown,
+    sanitise,
+)
 from .model import Article, Origin, Page, SiteConfig, Source
 from .pickling import fast_pickle
 from .references import SiteLink, site_links
@@ -153,13 +161,16 @@ def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
         return None, error(source.display, exc.line, exc.message)
 
 
-def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, list[Diagnostic]]:
+def _body(
+    source: Source, front: FrontMatter, config: SiteConfig
+) -> tuple[str, tuple[Reference, ...], list[Diagnostic]]:
+    """The body as sanitised HTML, its links, images and embeds, and its problems."""
     body = unicodedata.normalize("NFC", front.body)
     context = BodyContext(source.rel, config.base_path, config.video_hosts)
     try:
         rendered = render_markdown(body)
     except RecursionError:  # Python-Markdown recurses once per level of nesting
-        return "", [error(
+        return "", (), [error(
             source.display, front.body_line,
             "nội dung lồng nhau quá sâu (danh sách hoặc trích dẫn trong nhau hàng nghìn cấp); "
             "hãy sửa lại phần nội dung",
@@ -180,7 +191,8 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
             source.display, front.body_line - 1,
             "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
         ))  # fmt: skip
-    for ref in references(html):
+    refs = references(html)
+    for ref in refs:
         if ref.tag == "iframe" and not ref.url:
             problems.append(warning(
                 source.display, line_in(front.text, "<iframe"),
@@ -194,13 +206,13 @@ def _body(source: Source, front: FrontMatter, config: SiteConfig) -> tuple[str, 
                 f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
                 "khiếm thị và máy tìm kiếm hiểu ảnh",
             ))  # fmt: skip
-    return html, problems
+    return html, refs, problems
 
 
 def _mixed_normalisation(display: str, text: str) -> list[Diagnostic]:
     """Composed (NFC) and decomposed (NFD) letters in one file: text pasted from two tools."""
-    composed = unicodedata.normalize("NFD", text) != text
-    decomposed = unicodedata.normalize("NFC", text) != text
+    composed = not unicodedata.is_normalized("NFD", text)
+    decomposed = not unicodedata.is_normalized("NFC", text)
     if not (composed and decomposed):
         return []
     lines = text.split("\n")
@@ -256,7 +268,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
             f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin chỉ hiện khoảng "
             f"{config.summary_limit} ký tự (summary_limit trong site.yaml); hãy rút gọn",
         ))  # fmt: skip
-    html, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
@@ -267,7 +279,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         draft=draft, tags=tags, image=_image(values["image"], source.rel),
         category_label=values["category"],
     )  # fmt: skip
-    links = site_links(references(html), config.base_path)
+    links = site_links(refs, config.base_path)
     origin = _origin(source, front, html, links, ("image:", fields.line("image")))
     return Parsed(article, problems, links, search_entry(article), origin)
 
@@ -285,12 +297,12 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     fields.date("date", config)
     fields.date("updated", config)
     draft = fields.flag("draft")
-    html, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config)
     problems = (*fields.problems, *body_problems)
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
     page = Page(source.display, slug, title, html.encode(), summary or first_paragraph(html), draft)
-    links = site_links(references(html), config.base_path)
+    links = site_links(refs, config.base_path)
     return Parsed(page, problems, links, origin=_origin(source, front, html, links))
 
 
@@ -323,6 +335,7 @@ def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
 
 
 def parse_setup(config: SiteConfig) -> SiteConfig:
-    """A parsing worker's state: the config, and the Markdown converter built once."""
-    render_markdown("")
+    """A parsing worker's state: the config, and the Markdown converters built once."""
+    render_markdown("", extra=False)
+    render_markdown("", extra=True)
     return config
