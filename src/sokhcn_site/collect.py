@@ -12,7 +12,7 @@ from .discover import RESERVED
 from .errors import Diagnostic, error, warning
 from .listings import site_listings
 from .markup import MD_LINK
-from .model import Article, Category, Origin, Page, Site, SiteConfig
+from .model import Article, ArticleLink, Category, Origin, Page, Site, SiteConfig, Teaser
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -183,6 +183,7 @@ def collect(
     linked, link_problems = _link_items([*kept, *pages], shown, config.base_path)
     problems += link_problems
     ordered = newest_first([linked.get(a.source, a) for a in visible])
+    teasers = tuple(Teaser.of(a) for a in ordered)
     categories = _categories(config, ordered)
     shown_pages = tuple(linked.get(p.source, p) for p in shown_pages)
     collisions = _page_collisions(shown_pages, {c.slug for c in categories})
@@ -194,6 +195,8 @@ def collect(
         categories=categories,
         pages=shown_pages,
         other_news=_other_news(ordered, categories, config.other_news),
-        listings=site_listings(ordered, categories, config.page_size),
+        teasers=teasers,
+        links=tuple(ArticleLink.of(a) for a in ordered),
+        listings=site_listings(ordered, teasers, categories, config.page_size),
     )
     return site, problems

@@ -41,6 +41,15 @@ class Fingerprints:
         """
         self._memo[id(value)] = (value, "=" + key.hex())
 
+    def text(self, value: Any) -> str:
+        """How `of` writes the frozen dataclass instance `value` among other values."""
+        return self._dataclass(value)
+
+    def remember(self, value: Any, text: str) -> None:
+        """Use `text` for the frozen `value`: what text() gave for a value equal to it, in any
+        process, in any build."""
+        self._memo[id(value)] = (value, text)
+
     def of(self, value: Any) -> bytes:
         parts: list[str] = []
         self._encode(value, parts)

@@ -35,13 +35,15 @@ def paginate(
 
 
 def site_listings(
-    articles: Sequence[Article], categories: Sequence[Category], size: int
-) -> tuple[Listing, ...]:
-    """The home page's pages, then each category's: `articles` newest first, all of them."""
-    teasers = {a.source: Teaser.of(a) for a in articles}
+    articles: Sequence[Article], teasers: Sequence[Teaser], categories: Sequence[Category],
+    size: int,
+) -> tuple[Listing, ...]:  # fmt: skip
+    """The home page's pages, then each category's: `articles` newest first, all of them,
+    each shown as the teaser beside it in `teasers`."""
+    by_source = dict(zip((a.source for a in articles), teasers, strict=True))
 
     def shown(articles: Sequence[Article]) -> tuple[Teaser, ...]:
-        return tuple(teasers[a.source] for a in articles)
+        return tuple(by_source[a.source] for a in articles)
 
     home = paginate(shown(articles), size, base="", title="Tin mới nhất", feed_path="rss.xml")
     per_category = (

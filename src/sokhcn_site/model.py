@@ -320,6 +320,10 @@ class Site:
     pages: tuple[Page, ...]
     # "Các tin khác" of articles[i] is other_news[i].
     other_news: tuple[tuple[Article, ...], ...]
+    # What listings and "Các tin khác" show of articles[i]: made once each, so that each is
+    # digested once for all the pages showing it (or not at all: see Parsed.views).
+    teasers: tuple[Teaser, ...]
+    links: tuple[ArticleLink, ...]
     listings: tuple[Listing, ...] = ()  # the home page's pages, then each category's
     partners: tuple[PartnerNews, ...] = ()  # fetched at build time, see partners.py
 

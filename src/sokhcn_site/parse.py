@@ -15,6 +15,7 @@ from slugify import slugify
 from .dates import DateProblem, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
+from .keys import Fingerprints
 from .markup import (
     MD_LINK,
     BodyContext,
@@ -24,7 +25,7 @@ from .markup import (
     render_markdown,
     sanitise,
 )
-from .model import Article, Origin, Page, SiteConfig, Source
+from .model import Article, ArticleLink, Origin, Page, SiteConfig, Source, Teaser
 from .pickling import fast_pickle
 from .references import SiteLink, site_links
 from .search import SearchEntry
@@ -50,6 +51,9 @@ class Parsed:
     # the rest. Collect's resolving of links to .md files changes hrefs, never this text.
     search: SearchEntry | None = None
     origin: Origin | None = None  # set with `item`
+    # An article's Teaser and ArticleLink as keys.Fingerprints writes them: every page of a
+    # listing or "Các tin khác" digests them, and a build would otherwise digest all anew.
+    views: tuple[str, ...] = ()
 
 
 class _Fields:
@@ -281,7 +285,9 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     )  # fmt: skip
     links = site_links(refs, config.base_path)
     origin = _origin(source, front, html, links, ("image:", fields.line("image")))
-    return Parsed(article, problems, links, search_entry(article), origin)
+    prints = Fingerprints()
+    views = (prints.text(Teaser.of(article)), prints.text(ArticleLink.of(article)))
+    return Parsed(article, problems, links, search_entry(article), origin, views)
 
 
 def parse_page(source: Source, config: SiteConfig) -> Parsed:

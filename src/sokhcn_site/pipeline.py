@@ -91,6 +91,7 @@ class _Parsing:
     pages: tuple[tuple[Origin, Page], ...]
     problems: tuple[Diagnostic, ...]
     entries: Mapping[bytes, Parsed]  # parse key -> result, for the cache
+    views: Mapping[int, tuple[str, ...]]  # id() of an article in `articles` -> Parsed.views
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ def _parsing(
     pages: list[tuple[Origin, Page]] = []
     problems: list[Diagnostic] = []
     current: dict[bytes, Parsed] = {}  # only this build's files: the cache forgets the rest
+    views: dict[int, tuple[str, ...]] = {}
     for key in keys:
         parsed = current[key] = fresh[key] if key in fresh else known[key]
         if parsed.item is not None:
@@ -162,9 +164,23 @@ def _parsing(
             continue
         if isinstance(parsed.item, Article):
             articles.append((parsed.origin, parsed.item))
+            views[id(parsed.item)] = parsed.views
         elif isinstance(parsed.item, Page):
             pages.append((parsed.origin, parsed.item))
-    return _Parsing(tuple(articles), tuple(pages), tuple(problems), current)
+    return _Parsing(tuple(articles), tuple(pages), tuple(problems), current, views)
+
+
+def _remember_views(prints: Fingerprints, site: Site, views: Mapping[int, tuple[str, ...]]) -> None:
+    """Let `prints` take the parse results' fingerprints of the site's teasers and links.
+
+    Not for an article collect replaced (its links to .md files resolved): its views are
+    digested as they are.
+    """
+    for article, teaser, link in zip(site.articles, site.teasers, site.links, strict=True):
+        texts = views.get(id(article))
+        if texts:
+            prints.remember(teaser, texts[0])
+            prints.remember(link, texts[1])
 
 
 def _parse_key(base: bytes, job: ParseJob) -> bytes:
@@ -405,6 +421,7 @@ def _build(
     site, site_problems = collect(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
     )
+    _remember_views(prints, site, parsing.views)
     problems += [*notes, *found, *parsing.problems, *site_problems]
     if write and config.partner_feeds and not has_errors(problems):  # only for a published site
         site, partner_problems = _with_partners(site, options, now)

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from .errors import Diagnostic, error
-from .model import Article, ArticleLink, Output, Site, SiteConfig, StoredGone
+from .model import Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
 from .sharing import article_sharing
 
@@ -90,9 +90,7 @@ class PagePlan(Sequence[PageJob]):
         self._site = site
         self._common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
         self._names = {c.slug: c.name for c in site.categories}
-        # One link object per article, made when first needed, shared by the seven pages
-        # that show it: the render keys digest an object once (keys.Fingerprints).
-        self._links: dict[str, ArticleLink] = {}
+        self._links = dict(zip((a.source for a in site.articles), site.links, strict=True))
         listings, articles = len(site.listings), len(site.articles)
         self._ends = (listings, listings + articles, listings + articles + len(site.pages))
         self.paths: tuple[str, ...] = (
@@ -127,7 +125,7 @@ class PagePlan(Sequence[PageJob]):
             article, others = site.articles[index - listings], site.other_news[index - listings]
             return self._job(path, "article.html", article.source, article=article,
                              category_name=self._names[article.category],
-                             other_news=tuple(self._link(other) for other in others),
+                             other_news=tuple(self._links[other.source] for other in others),
                              sharing=Derived(article_sharing, (site.config, article)),
                              feed_path=f"{article.category}/rss.xml")  # fmt: skip
         if index < pages:
@@ -142,12 +140,6 @@ class PagePlan(Sequence[PageJob]):
     def _job(self, path: str, template: str, subject: str, **values: Any) -> PageJob:
         context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
         return PageJob(path, template, self._common, context, subject)
-
-    def _link(self, article: Article) -> ArticleLink:
-        link = self._links.get(article.source)
-        if link is None:
-            link = self._links[article.source] = ArticleLink.of(article)
-        return link
 
 
 @fast_pickle
