@@ -170,3 +170,14 @@ def test_search_words_are_those_tokenize_finds(text: str) -> None:
     from sokhcn_site import search
 
     assert search._keys(text) == set(map(search._key, search.tokenize(text)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)))
+def test_slugs_are_python_slugifys(text):
+    from slugify import slugify
+
+    from sokhcn_site.slugs import is_slug, slug_of
+
+    assert slug_of(text) == slugify(text)
+    assert is_slug(text) == (text != "" and slugify(text) == text)

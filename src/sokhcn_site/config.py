@@ -9,11 +9,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slugify import slugify
-
 from .errors import Diagnostic, error
 from .frontmatter import decode
 from .model import Defaults, Footer, MenuItem, PartnerFeed, SiteConfig
+from .slugs import is_slug, slug_of
 from .yamlio import YamlProblem, load_mapping
 
 _R = TypeVar("_R")
@@ -81,8 +80,8 @@ def _base_url(checker: _Checker, override: str | None) -> str:
 def _categories(checker: _Checker) -> tuple[tuple[str, str], ...]:
     result = []
     for slug, name in checker.mapping("categories").items():
-        if slugify(slug) != slug:
-            checker.fail("categories", f"category '{slug}' is not a slug (try '{slugify(slug)}')")
+        if not is_slug(slug):
+            checker.fail("categories", f"category '{slug}' is not a slug (try '{slug_of(slug)}')")
         elif not isinstance(name, str) or not name.strip():
             checker.fail("categories", f"category '{slug}' needs a display name")
         else:

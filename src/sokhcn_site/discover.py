@@ -7,14 +7,12 @@ import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-
-from slugify import slugify
 
 from .errors import Diagnostic, error, warning
 from .keys import digest
 from .model import Source, SourceStamp
+from .slugs import is_slug, slug_of
 
 PAGES_FOLDER = "pages"
 # Output paths the site itself uses; a category folder of that name would collide.
@@ -154,12 +152,6 @@ def trusted_digests(sources: Iterable[Source], started_ns: int) -> KnownDigests:
     return {s.path: (s.stamp, s.digest) for s in sources if s.stamp[2] < settled}
 
 
-@lru_cache(maxsize=256)
-def _usable_category(folder: str) -> bool:
-    # Cached: slugify costs more than reading a file, and 10,000 articles share a few folders.
-    return slugify(folder) == folder and folder not in RESERVED
-
-
 def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     """('article', category) / ('page', None) / ('asset', None), or a problem."""
     parts = source.rel.split("/")
@@ -178,11 +170,11 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
             source.display, 1,
             "trang tĩnh phải nằm ngay trong content/pages/; chuyển tệp lên thư mục đó",
         )  # fmt: skip
-    if not _usable_category(folder):
+    if not is_slug(folder) or folder in RESERVED:
         return "", None, error(
             source.display, 1,
             f"tên thư mục chuyên mục '{folder}' không dùng được; đặt tên bằng chữ thường "
-            f"không dấu và dấu '-', ví dụ '{slugify(folder) or 'tin-tuc'}'"
+            f"không dấu và dấu '-', ví dụ '{slug_of(folder) or 'tin-tuc'}'"
             + (" (tên này dành riêng cho trang web)" if folder in RESERVED else ""),
         )  # fmt: skip
     return "article", folder, None

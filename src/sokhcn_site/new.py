@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
-from slugify import slugify
 
 from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
 from .model import SiteConfig
 from .parse import file_slug
+from .slugs import is_slug, slug_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,10 @@ def front_matter(title: str, date: str, author: str, department: str) -> str:
 
 def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> str | None:
     category = request.category
-    if category == PAGES_FOLDER or category in RESERVED or slugify(category) != category:
+    if category == PAGES_FOLDER or category in RESERVED or not is_slug(category):
         return (
             f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
-            f"không dấu, nối bằng dấu '-', ví dụ '{slugify(category) or 'tin-tuc'}'"
+            f"không dấu, nối bằng dấu '-', ví dụ '{slug_of(category) or 'tin-tuc'}'"
         )
     if config.declared_category(category) is None and not (content / category).is_dir():
         known = sorted({slug for slug, _ in config.categories} | _folders(content))
@@ -93,7 +93,7 @@ def create_article(
     if problem:
         return error(str(config_path), 1, problem)
     title = unicodedata.normalize("NFC", " ".join(request.title.split()))
-    slug = slugify(title)
+    slug = slug_of(title)
     if not slug:
         return error(
             str(content / request.category), 1,

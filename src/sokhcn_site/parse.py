@@ -10,8 +10,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from slugify import slugify
-
 from .dates import DateProblem, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
@@ -30,6 +28,7 @@ from .pickling import fast_pickle
 from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
+from .slugs import slug_of
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -144,7 +143,7 @@ class _Fields:
                 "và dấu '-', ví dụ `slug: hoi-nghi-tong-ket`",
             )
             return ""
-        slug = slugify(raw or fallback)
+        slug = slug_of(raw or fallback)
         if not slug:
             self.fail("slug", "không tạo được slug; thêm `slug: ten-bai-viet` (chữ không dấu)")
         return slug
