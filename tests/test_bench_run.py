@@ -23,6 +23,7 @@ def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds():
                    "one article added", "one article deleted"):  # fmt: skip
         [line] = [line for line in lines if line.startswith(f"rebuild, {change}: ")]
         assert line.endswith("output byte-identical to a clean build"), line
+        assert " s (median of 3: " in line, line  # each run its own change, each checked
     [unchanged] = [line for line in lines if line.startswith("rebuild, nothing changed: ")]
     assert ", 0 files written" in unchanged
     [search] = [line for line in lines if line.startswith("search at 200 articles: ")]
