@@ -54,8 +54,13 @@ def news_article(config: SiteConfig, article: Article, url: str, image: str) -> 
 
 
 def script_json(data: dict[str, Any]) -> str:
-    """JSON that cannot end its <script> element early: every "<" is written as \\u003c."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c")
+    """JSON that cannot end its <script> element early: every "<" is written as \\u003c.
+
+    Compact: machines read it, and json's C encoder writes no indented JSON (indented, the
+    pure-Python one took 22 us of an article page's ~0.2 ms of rendering).
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c")
 
 
 def article_sharing(config: SiteConfig, article: Article) -> Sharing:
