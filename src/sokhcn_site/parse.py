@@ -340,7 +340,8 @@ def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
 
 
 def parse_setup(config: SiteConfig) -> SiteConfig:
-    """A parsing worker's state: the config, and the Markdown converters built once."""
+    """A parsing worker's state: the config; Python-Markdown imported meanwhile, and its
+    converters with and without "extra" built (those leaving out patterns come when needed)."""
     render_markdown("", extra=False)
     render_markdown("", extra=True)
     return config
