@@ -50,38 +50,28 @@ class InChild(Generic[Result]):
         self._pid, self._file = 0, -1
         if not _can_fork():  # the step runs in result()
             return
-        # The result goes to a file, not a pipe: through a pipe's 64 KB, a child done long
-        # before its result was wanted still had to wake up for every 64 KB read (a 1.7 MB
-        # result took 20 ms to come over).
         file = _result_file()
         pid = _fork(file)
         if pid is None:
             return
         if pid == 0:  # the child: leave the result, then leave without Python's shutdown
             try:
-                with os.fdopen(file, "wb") as sink:
-                    pickle.dump(step(*args), sink, protocol=pickle.HIGHEST_PROTOCOL)
+                _leave(file, step(*args))
             finally:
                 os._exit(0)
         self._pid, self._file = pid, file
 
     def result(self) -> Result:
         if self._pid:
-            _, status = os.waitpid(self._pid, 0)
-            self._pid = 0
-            with os.fdopen(self._file, "rb") as source:
-                self._file = -1
-                source.seek(0)  # the child's writes moved the offset both share
-                data = source.read()
-            if os.waitstatus_to_exitcode(status) == 0:
-                with contextlib.suppress(Exception):  # not all of it: the child failed
-                    return cast(Result, pickle.loads(data))
+            done, value = _taken(self._pid, self._file)
+            self._pid, self._file = 0, -1
+            if done:
+                return cast(Result, value)
         return self._step(*self._args)
 
     def close(self) -> None:
         if self._pid:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
+            _end(self._pid)
             self._pid = 0
         if self._file >= 0:
             os.close(self._file)
@@ -109,25 +99,21 @@ class Ready(Generic[State, Item, Result]):
         if not _can_fork():  # the step runs when its results are asked for
             return
         items_read, items_write = os.pipe()
-        results_read, results_write = os.pipe()
-        pid = _fork(items_read, items_write, results_read, results_write)
+        results = _result_file()
+        pid = _fork(items_read, items_write, results)
         if pid is None:
             return
         if pid == 0:
             try:
                 os.close(items_write)
-                os.close(results_read)
                 state = setup()
                 with os.fdopen(items_read, "rb") as source:
                     items = pickle.load(source)  # EOFError if none are sent: nothing to do
-                results = [step(state, item) for item in items]
-                with os.fdopen(results_write, "wb") as sink:
-                    pickle.dump(results, sink, protocol=pickle.HIGHEST_PROTOCOL)
+                _leave(results, [step(state, item) for item in items])
             finally:
                 os._exit(0)
         os.close(items_read)
-        os.close(results_write)
-        self._pid, self._items, self._results = pid, items_write, results_read
+        self._pid, self._items, self._results = pid, items_write, results
 
     def send(self, items: Sequence[Item]) -> Callable[[], list[Result]]:
         """Hand `items` over (once); the function returned gives their results, in order."""
@@ -139,19 +125,16 @@ class Ready(Generic[State, Item, Result]):
 
     def _take(self, items: Sequence[Item]) -> list[Result]:
         if self._pid:
-            with os.fdopen(self._results, "rb") as source:
-                data = source.read()
-            os.waitpid(self._pid, 0)
+            done, value = _taken(self._pid, self._results)
             self._pid, self._results = 0, -1
-            with contextlib.suppress(Exception):  # nothing, or not all: the child failed
-                return cast(list[Result], pickle.loads(data))
+            if done:
+                return cast(list[Result], value)
         state = self._setup()
         return [self._step(state, item) for item in items]
 
     def close(self) -> None:
         if self._pid:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
+            _end(self._pid)
             self._pid = 0
         for end in (self._items, self._results):
             if end >= 0:
@@ -238,12 +221,41 @@ def _fork(*ends: int) -> int | None:
 
 
 def _result_file() -> int:
-    """A file with no name, for a child to leave its result in: memory on Linux."""
+    """A file with no name, for a child to leave its result in: memory on Linux.
+
+    Not a pipe: through a pipe's 64 KB, a child done long before its result was wanted still
+    had to wake up for every 64 KB read (a 1.7 MB result took 20 ms to come over).
+    """
     if hasattr(os, "memfd_create"):
         return os.memfd_create("sokhcn-site-result", os.MFD_CLOEXEC)
     import tempfile
 
     return os.dup(tempfile.TemporaryFile().fileno())
+
+
+def _leave(file: int, value: Any) -> None:
+    """In a child: pickle `value` into its result file (and close it)."""
+    with os.fdopen(file, "wb") as sink:
+        pickle.dump(value, sink, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _taken(pid: int, file: int) -> tuple[bool, Any]:
+    """Wait for child `pid` and read what it left in `file` (closed here): (True, its result),
+    or (False, None) if it failed."""
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(file, "rb") as source:
+        source.seek(0)  # the child's writes moved the offset both share
+        data = source.read()
+    if os.waitstatus_to_exitcode(status) == 0:
+        with contextlib.suppress(Exception):  # not all of it: the child failed
+            return True, pickle.loads(data)
+    return False, None
+
+
+def _end(pid: int) -> None:
+    """End a child whose result is not wanted."""
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def default_jobs() -> int:
