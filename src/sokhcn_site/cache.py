@@ -432,6 +432,4 @@ def replayable(records: OutputRecords, target: Path, inputs: bytes, now: datetim
         return False
     if records.until is not None and now >= records.until:
         return False
-    return all(
-        file_stamp(f"{root}/{path}") == stamp for path, (_, stamp) in records.files.items()
-    ) and _holds_only(target, records.files)
+    return not changed_outputs(records, target) and _holds_only(target, records.files)
