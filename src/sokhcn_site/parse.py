@@ -340,8 +340,8 @@ def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
 
 
 def parse_setup(config: SiteConfig) -> SiteConfig:
-    """A parsing worker's state: the config; Python-Markdown imported meanwhile, and its
-    converters with and without "extra" built (those leaving out patterns come when needed)."""
-    render_markdown("", extra=False)
+    """A parsing worker's state: the config, with Python-Markdown and every extension
+    imported and the full converter built (those leaving things out come when a body needs
+    them: which ones depends on the bodies)."""
     render_markdown("", extra=True)
     return config
