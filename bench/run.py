@@ -289,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-search", action="store_true", help="skip measuring the search page in Chromium"
     )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat: at least 1 run of each rebuild")
     from sokhcn_site.parallel import default_jobs
 
     jobs = args.jobs or default_jobs()
