@@ -97,6 +97,15 @@ def load(outputs: dict[str, bytes], name: str) -> object:
     return json.loads(outputs[f"{search_index.INDEX_DIR}/{name}"])
 
 
+def shard_path(outputs: dict[str, bytes], i: int) -> str:
+    """The file of shard `i`, named as search.js finds it: through the table in meta.json."""
+    return f"{search_index.INDEX_DIR}/t-{load(outputs, 'meta.json')['shards'][i][2]}.json"
+
+
+def shard(outputs: dict[str, bytes], i: int) -> dict:
+    return json.loads(outputs[shard_path(outputs, i)])
+
+
 def vlq_values(text: str) -> list[int]:
     values, value, shift = [], 0, 0
     for char in text:
@@ -131,22 +140,23 @@ def test_layout_and_records() -> None:
         f"tim-kiem/index/d/{doc}.json",
         "tim-kiem/index/meta.json",
         "tim-kiem/index/o.json",
-        "tim-kiem/index/t-0.json",
+        shard_path(out, 0),
     ]
     assert meta["n"] == 1 and meta["k"] == search_index.DOCS_PER_FILE
     assert 0 <= doc < meta["ids"]
     assert load(out, f"d/{doc}.json") == [
         ["tin/bai-1/", "Hội nghị khoa học", "02/01/2024", "Tin hoạt động", "Nội dung."]
     ]
-    [postings] = load(out, "t-0.json")["hoc"].values()
-    assert list(load(out, "t-0.json")["hoc"]) == [exact_key("học")]
+    [postings] = shard(out, 0)["hoc"].values()
+    assert list(shard(out, 0)["hoc"]) == [exact_key("học")]
     assert decode(postings) == [(doc, True)]
 
 
 def test_empty_site_has_a_usable_index() -> None:
     out = files(build_search_index([]))
-    assert load(out, "meta.json")["shards"] == [["", 2]]
-    assert load(out, "t-0.json") == {}
+    [(first, size, _)] = load(out, "meta.json")["shards"]
+    assert (first, size) == ("", 2)
+    assert shard(out, 0) == {}
     assert load(out, "o.json") == ""
 
 
@@ -293,10 +303,10 @@ def test_same_bytes_whatever_the_hash_seed() -> None:
 
 def test_shards_partition_the_terms_in_order(built: dict[str, bytes]) -> None:
     meta = load(built, "meta.json")
-    firsts = [first for first, _ in meta["shards"]]
+    firsts = [first for first, _, _ in meta["shards"]]
     assert firsts == sorted(firsts, key=search_index.utf16)
-    for i, (first, size) in enumerate(meta["shards"]):
-        data = built[f"{search_index.INDEX_DIR}/t-{i}.json"]
+    for i, (first, size, _) in enumerate(meta["shards"]):
+        data = built[shard_path(built, i)]
         terms = list(json.loads(data))
         assert size == len(data)
         assert terms[0] == first
@@ -324,7 +334,7 @@ def max_terms() -> int:
 
 def planned_shards(meta: dict, query: str) -> list[int]:
     """The shards search.js loads for a query (planTerm()), last word as a prefix."""
-    firsts = [first for first, _ in meta["shards"]]
+    firsts = [first for first, _, _ in meta["shards"]]
     words = list(dict.fromkeys(fold(w) for w in tokenize(query)))
     needed = {shard_for(firsts, w) for w in words}
     last = shard_for(firsts, words[-1])
@@ -355,8 +365,8 @@ def test_a_query_downloads_at_most_300_kb_at_10000_articles(
     words = {fold(w) for w in tokenize(query)}
     projected = scale * table_bytes(built)
     for i in planned_shards(meta, query):
-        shard = json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"])
-        own = sum(len(fragment(t, v)) for t, v in shard.items() if t in words)
+        terms = shard(built, i)
+        own = sum(len(fragment(t, v)) for t, v in terms.items() if t in words)
         projected += max(meta["shards"][i][1], scale * own)
     projected += largest_records(built)
     assert projected <= BUDGET
@@ -380,9 +390,7 @@ def test_worst_case_query_stays_within_300_kb_at_10000_articles(built: dict[str,
     """Any query: MAX_TERMS shards of the largest possible size plus the prefix budget."""
     meta = load(built, "meta.json")
     biggest_term = max(
-        len(fragment(t, v))
-        for i in range(len(meta["shards"]))
-        for t, v in json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"]).items()
+        len(fragment(t, v)) for i in range(len(meta["shards"])) for t, v in shard(built, i).items()
     )
     # A shard is cut before it passes SHARD_TARGET, unless it is a single term.
     shard_at_10k = max(search_index.SHARD_TARGET, biggest_term * 5)
@@ -399,7 +407,7 @@ def test_every_article_is_found_by_its_title_words(
     corpus: list[SearchEntry], built: dict[str, bytes]
 ) -> None:
     meta = load(built, "meta.json")
-    firsts = [first for first, _ in meta["shards"]]
+    firsts = [first for first, _, _ in meta["shards"]]
     shards: dict[int, dict] = {}
     decoded: dict[str, set[int]] = {}
     ids = {load_record(built, doc)[0]: doc for doc in oldest_first(built)}
@@ -408,10 +416,7 @@ def test_every_article_is_found_by_its_title_words(
             folded = fold(word)
             if folded not in decoded:
                 i = shard_for(firsts, folded)
-                shard = shards.setdefault(
-                    i, json.loads(built[f"{search_index.INDEX_DIR}/t-{i}.json"])
-                )
-                forms = shard[folded].values()
+                forms = shards.setdefault(i, shard(built, i))[folded].values()
                 decoded[folded] = {d for p in forms for d, title in decode(p) if title}
             assert ids[e.url] in decoded[folded], (e.url, word)
 
@@ -643,10 +648,37 @@ def test_a_posting_that_grows_moves_no_shard_boundary(
         load(built, "meta.json")["shards"],
         load(after, "meta.json")["shards"],
     )
-    assert [first for first, _ in after_table] == [first for first, _ in before_table]
-    firsts = [first for first, _ in after_table]
-    shards = {f"{search_index.INDEX_DIR}/t-{shard_for(firsts, fold(w))}.json" for w in words}
+    assert [first for first, _, _ in after_table] == [first for first, _, _ in before_table]
+    firsts = [first for first, _, _ in after_table]
+    shards = {shard_path(after, shard_for(firsts, fold(w))) for w in words}
     assert changed(built, after) - shards == {f"{search_index.INDEX_DIR}/meta.json"}
+
+
+def test_new_shards_in_the_middle_rename_none_after_them(
+    corpus: list[SearchEntry], built: dict[str, bytes]
+) -> None:
+    """A deploy uploads what changed: shards are named by their first term, not their place."""
+    # Hundreds of new words starting with "bz" sort among the b's, making shards of their own.
+    words = " ".join(f"bz{n:04d}" for n in range(1500))
+    newest = replace(entry(99999, "Bz", words), sort_key="2099-01-01T00:00:00+07:00")
+    after = files(build_search_index([*corpus, newest]))
+    before_table = load(built, "meta.json")["shards"]
+    after_table = load(after, "meta.json")["shards"]
+    assert len(after_table) >= len(before_table) + 2
+    # Past the new words, the cuts fall where they fell before (see _pack_shards): each such
+    # shard holds what it held, in the file it had, though its place in the table moved.
+    kept = {(first, size) for first, size, _ in before_table}
+    same = [i for i, (first, size, _) in enumerate(after_table) if (first, size) in kept]
+    same = [i for i in same if after_table[i][0] > "bz"]
+    assert len(same) > 10
+    for i in same:
+        assert built.get(shard_path(after, i)) == after[shard_path(after, i)]
+
+
+def test_shards_whose_first_terms_hash_alike_get_distinct_names() -> None:
+    # "w52890" and "w55286" share the 32-bit hash a name is made of.
+    names = search_index._shard_names(["a", "w52890", "w55286"])
+    assert names[1] == "af973b78" and len(set(names)) == 3
 
 
 def _made(

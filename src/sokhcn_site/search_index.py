@@ -4,12 +4,14 @@ Layout under ``tim-kiem/index/``:
 
 * ``meta.json``: format version, build hash ``v``, document count ``n``, the size of
   the id space ``ids``, documents per document file ``k`` (1), and the shard table
-  ``[[first folded term, bytes], ...]``.
+  ``[[first folded term, bytes, name], ...]``.
 * ``o.json``: every document id, oldest first, each as a base64 VLQ number, in one
   string: "newer first" among equally good results.
-* ``t-<i>.json``: term shards. Shard ``i`` holds every folded term ``t`` with
+* ``t-<name>.json``: term shards. Shard ``i`` holds every folded term ``t`` with
   ``first[i] <= t < first[i + 1]`` (UTF-16 order, as JavaScript compares),
-  as ``{folded: {exact key: postings}}``.
+  as ``{folded: {exact key: postings}}``. Its name is made from ``first[i]``, not ``i``:
+  a new shard in the middle of the table renames none after it, so a deploy uploads only
+  the shards whose terms changed.
 * ``d/<id>.json``: document ``id`` as ``[[url, title, date, category, text]]``; the
   client cuts excerpts from ``text``.
 
@@ -47,7 +49,7 @@ from .pickling import fast_pickle
 from .search import SearchEntry, dumps, fold_key
 
 INDEX_DIR = "tim-kiem/index"
-FORMAT = 3
+FORMAT = 4
 # Term shards are cut before they pass this many bytes; a single term may exceed it.
 # Small shards keep "one shard per query word" cheap: see tests/test_search_index.py.
 SHARD_TARGET = 16 * 1024
@@ -100,9 +102,10 @@ def index_files(
         keys.append(key)
         blocks.append(block if isinstance(block, Block) else make_block(members))
     shards = _pack_shards(_term_fragments(_postings(blocks)))
+    shard_names = _shard_names([first for first, _ in shards])
     shard_files = [
-        Output(f"{INDEX_DIR}/t-{i}.json", _shard_bytes(fragments))
-        for i, (_, fragments) in enumerate(shards)
+        Output(f"{INDEX_DIR}/t-{name}.json", _shard_bytes(fragments))
+        for name, (_, fragments) in zip(shard_names, shards, strict=True)
     ]
     order = Output(f"{INDEX_DIR}/o.json", b'"%s"' % encode_ids(ids).encode())
     sha = hashlib.sha256(b"".join(keys) + _names_digest(names))  # the records are named by both
@@ -115,7 +118,10 @@ def index_files(
         "n": len(ordered),
         "ids": max(size, max(ids, default=-1) + 1),
         "k": DOCS_PER_FILE,
-        "shards": [[first, len(f.data)] for (first, _), f in zip(shards, shard_files, strict=True)],
+        "shards": [
+            [first, len(f.data), name]
+            for (first, _), f, name in zip(shards, shard_files, shard_names, strict=True)
+        ],
     }
     outputs = (Output(f"{INDEX_DIR}/meta.json", dumps(meta).encode()), order, *shard_files)
     return outputs, _records(numbered, names), dict(zip(keys, blocks, strict=True))
@@ -327,6 +333,20 @@ def _pack_shards(fragments: Sequence[tuple[str, str]]) -> list[tuple[str, list[s
         size += length
     # An empty site still gets one (empty) shard, so the client needs no special case.
     return shards or [("", [])]
+
+
+def _shard_names(firsts: Sequence[str]) -> list[str]:
+    """A file name for each shard, from its first term: 8 hex digits of its hash, and on
+    the rare collision with an earlier shard's, the shard's position after them."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for i, first in enumerate(firsts):
+        name = hashlib.blake2b(first.encode(), digest_size=4).hexdigest()
+        if name in taken:
+            name = f"{name}-{i}"
+        taken.add(name)
+        names.append(name)
+    return names
 
 
 def _shard_bytes(fragments: Sequence[str]) -> bytes:

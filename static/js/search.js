@@ -381,7 +381,7 @@
       const needed = [...new Set(plans.flat())];
       const [order, ...loaded] = await Promise.all([
         get(`o.json?v=${info.v}`),
-        ...needed.map((i) => get(`t-${i}.json?v=${info.v}`)),
+        ...needed.map((i) => get(`t-${info.shards[i][2]}.json?v=${info.v}`)),
       ]);
       const byIndex = new Map(needed.map((i, j) => [i, loaded[j]]));
       const started = now();
