@@ -706,6 +706,15 @@ def test_known_blocks_are_reused_and_give_the_same_bytes(corpus_samples: list[Sa
     assert renamed != again
 
 
+def test_blocks_made_on_two_cores_are_those_made_on_one(corpus: list[SearchEntry]) -> None:
+    from sokhcn_site.pipeline import MIN_SHARED_BLOCKS, _made_blocks
+
+    shared = search_index.index_files(corpus, {}, {}, _made_blocks)
+    assert len(shared[2]) >= MIN_SHARED_BLOCKS
+    assert shared[0] == search_index.index_files(corpus, {}, {})[0]
+    assert shared[2] == search_index.index_files(corpus, {}, {})[2]
+
+
 def test_assign_ids_unique_and_stable() -> None:
     urls = [f"tin/bai-{i}/" for i in range(1000)]  # oldest first
     ids, size = search_index.assign_ids(urls)

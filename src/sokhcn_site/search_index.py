@@ -37,7 +37,7 @@ import hashlib
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter, call, sub
@@ -84,23 +84,30 @@ def build_search_index(entries: Sequence[SearchEntry]) -> tuple[Output, ...]:
     return (*files, *(record.output() for record in records))
 
 
+Members = Sequence[tuple[int, SearchEntry]]  # a block's documents: (id, entry), by id
+
+
+def make_blocks(missing: Sequence[Members]) -> list[Block]:
+    return [make_block(members) for members in missing]
+
+
 def index_files(
-    entries: Iterable[SearchEntry], names: Mapping[str, str], known: Mapping[bytes, Any]
-) -> tuple[tuple[Output, ...], tuple[Deferred, ...], dict[bytes, Block]]:
+    entries: Iterable[SearchEntry], names: Mapping[str, str], known: Mapping[bytes, Any],
+    make: Callable[[Sequence[Members]], list[Block]] = make_blocks,
+) -> tuple[tuple[Output, ...], tuple[Deferred, ...], dict[bytes, Block]]:  # fmt: skip
     """The index files but the records, the records, and every block by its memo key;
-    ``known`` blocks are reused.
+    ``known`` blocks are reused, the others made by ``make`` (in order, all at once).
 
     A record shows the name its entry's category has in ``names`` (if any).
     """
     ordered = _ordered(entries)
     ids, size = assign_ids([e.url for e in ordered])
     numbered = sorted(zip(ids, ordered, strict=True), key=_first)
-    keys, blocks = [], []
-    for members in _blocks(numbered, size):
-        key = block_key(members)
-        block = known.get(key)
-        keys.append(key)
-        blocks.append(block if isinstance(block, Block) else make_block(members))
+    cut = _blocks(numbered, size)
+    keys = [block_key(members) for members in cut]
+    found = [block if isinstance(block := known.get(key), Block) else None for key in keys]
+    made = iter(make([members for members, block in zip(cut, found, strict=True) if not block]))
+    blocks = [block or next(made) for block in found]
     shards = _pack_shards(_term_fragments(_postings(blocks)))
     shard_names = _shard_names([first for first, _ in shards])
     shard_files = [
@@ -178,9 +185,7 @@ def assign_ids(urls: Sequence[str]) -> tuple[list[int], int]:
     return ids, size
 
 
-def _blocks(
-    numbered: Sequence[tuple[int, SearchEntry]], size: int
-) -> list[list[tuple[int, SearchEntry]]]:
+def _blocks(numbered: Members, size: int) -> list[list[tuple[int, SearchEntry]]]:
     """Split documents sorted by id into BLOCKS ranges of ids (past the table: one more)."""
     blocks: list[list[tuple[int, SearchEntry]]] = [[] for _ in range(BLOCKS + 1)]
     width = size // BLOCKS
@@ -193,14 +198,14 @@ def _names_digest(names: Mapping[str, str]) -> bytes:
     return digest("\0".join(f"{slug}\0{name}" for slug, name in sorted(names.items())).encode())
 
 
-def block_key(members: Sequence[tuple[int, SearchEntry]]) -> bytes:
+def block_key(members: Members) -> bytes:
     """The memo key of a block: everything its ``make_block`` value depends on."""
     ids = array("q", (doc for doc, _ in members)).tobytes()
     entries = b"".join(e.digest for _, e in members)
     return digest(b"search-block\0%d\0%s\0%s" % (FORMAT, ids, entries))
 
 
-def make_block(members: Sequence[tuple[int, SearchEntry]]) -> Block:
+def make_block(members: Members) -> Block:
     """Postings pieces of documents given by ascending id."""
     # Split once: an article keeps its words as two strings (see IndexedText).
     words = [(doc, e.indexed.body_terms, e.indexed.title_terms) for doc, e in members]
