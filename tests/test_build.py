@@ -128,6 +128,27 @@ def test_sitemap_robots_404_static_and_pages(make_site):
     assert site.html("gioi-thieu/index.html").findtext(".//h1") == "Giới thiệu"
 
 
+def test_well_known_files_are_published_at_the_root_other_hidden_files_are_not(make_site):
+    security = "Contact: mailto:cntt@skhcn.thanhhoa.gov.vn\n"
+    site = make_site(_many(1) | {
+        "content/.well-known/security.txt": security,
+        "content/.well-known/acme-challenge/token-1": "token-1.key",
+        "content/.git-notes/x.txt": "không đăng",
+        "content/tin-khac/.well-known/y.txt": "không đăng",
+        "static/.well-known/z.txt": "không đăng",
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    # Not at the top of content/: left out, but not without a word.
+    for misplaced in ("content/tin-khac/.well-known", "static/.well-known"):
+        assert f"{site.root}/{misplaced}:1: warning: thư mục .well-known chỉ được" in result.err
+    assert ".git-notes" not in result.err
+    assert (site.output / ".well-known/security.txt").read_text() == security
+    assert (site.output / ".well-known/acme-challenge/token-1").read_text() == "token-1.key"
+    published = {p.name for p in site.output.rglob("*")}
+    assert not published & {".git-notes", "x.txt", "y.txt", "z.txt"}
+
+
 def test_base_url_with_a_path_prefixes_every_internal_link(make_site):
     site = make_site(
         _many(12) | {f"content/{CAT}/anh/h.png": b"png",

@@ -17,6 +17,9 @@ from .slugs import is_slug, slug_of
 PAGES_FOLDER = "pages"
 # Output paths the site itself uses; a category folder of that name would collide.
 RESERVED = frozenset({PAGES_FOLDER, "page", "static", "tim-kiem"})
+# The one hidden folder a site publishes, from the top of content/: /.well-known/ (RFC 8615:
+# security.txt, certificate challenges, app links) must be at the root of the site.
+WELL_KNOWN = ".well-known"
 
 
 # Input file path -> (its stamp, the digest of its bytes), as an earlier build found them.
@@ -46,8 +49,11 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
     return None
 
 
-def _walk(root: Path, label: str, known: KnownDigests) -> tuple[list[Source], list[Diagnostic]]:
-    """Every regular file below `root`, sorted; links leading outside it are refused.
+def _walk(
+    root: Path, label: str, known: KnownDigests, published: str = ""
+) -> tuple[list[Source], list[Diagnostic]]:
+    """Every regular file below `root`, sorted; links leading outside it are refused; hidden
+    files left out, but for the folder `published` at the top.
 
     Files come folder by folder, each folder's files before its subfolders, names sorted.
     """
@@ -59,15 +65,8 @@ def _walk(root: Path, label: str, known: KnownDigests) -> tuple[list[Source], li
         folder, prefix = folders.pop()
         with os.scandir(folder) as found:
             entries = sorted(found, key=_name)
-        # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a
-        # hidden article is more likely a slip of the editor's hand than a wish: say so.
-        problems += [
-            warning(f"{label}/{prefix}{e.name}", 1,
-                    "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
-                    "nếu muốn đăng bài này")
-            for e in entries if e.name.startswith(".") and e.name.endswith(".md")
-        ]  # fmt: skip
-        entries = [e for e in entries if not e.name.startswith(".")]
+        keep = published if not prefix else ""
+        entries = _unhidden(entries, f"{label}/{prefix}", keep, problems)
         subfolders = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
@@ -85,6 +84,32 @@ def _walk(root: Path, label: str, known: KnownDigests) -> tuple[list[Source], li
                     sources.append(source)
         folders.extend(reversed(subfolders))
     return sources, problems
+
+
+def _unhidden(
+    entries: list[os.DirEntry[str]], place: str, keep: str, problems: list[Diagnostic]
+) -> list[os.DirEntry[str]]:
+    """`entries` of the folder `place` but the hidden ones other than `keep`, with a warning
+    added to `problems` for each an editor more likely meant to publish."""
+    # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a hidden
+    # article or a misplaced .well-known is more likely a slip of the hand than a wish.
+    kept = []
+    for entry in entries:
+        if not entry.name.startswith(".") or entry.name == keep:
+            kept.append(entry)
+        elif entry.name.endswith(".md"):
+            problems.append(warning(
+                place + entry.name, 1,
+                "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
+                "nếu muốn đăng bài này",
+            ))  # fmt: skip
+        elif entry.name == WELL_KNOWN:
+            problems.append(warning(
+                place + entry.name, 1,
+                "thư mục .well-known chỉ được đăng khi nằm ngay trong content/ "
+                "(content/.well-known/); chuyển nó về đó",
+            ))  # fmt: skip
+    return kept
 
 
 def _name(entry: os.DirEntry[str]) -> str:
@@ -184,7 +209,7 @@ def discover(content: Path, static: Path, known: KnownDigests | None = None) -> 
     """Read content/ and static/ into Sources, sorted by path; files whose stamp is as `known`
     records are not read."""
     known = known or {}
-    content_files, problems = _walk(content, content.as_posix().rstrip("/"), known)
+    content_files, problems = _walk(content, content.as_posix().rstrip("/"), known, WELL_KNOWN)
     static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known)
     problems.extend(static_problems)
     articles, pages, assets = [], [], []
