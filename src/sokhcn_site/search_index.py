@@ -106,8 +106,9 @@ def index_files(
     cut = _blocks(numbered, size)
     keys = [block_key(members) for members in cut]
     found = [block if isinstance(block := known.get(key), Block) else None for key in keys]
-    made = iter(make([members for members, block in zip(cut, found, strict=True) if not block]))
-    blocks = [block or next(made) for block in found]
+    missing = [members for members, block in zip(cut, found, strict=True) if block is None]
+    made = iter(make(missing))
+    blocks = [next(made) if block is None else block for block in found]
     shards = _pack_shards(_term_fragments(_postings(blocks)))
     shard_names = _shard_names([first for first, _ in shards])
     shard_files = [
