@@ -482,6 +482,39 @@ def run_node(tmp_path: Path, outputs: dict[str, bytes], queries: list[str], word
     return json.loads(done.stdout)
 
 
+def test_search_js_reads_the_index_format_python_writes() -> None:
+    match = re.search(r"const INDEX_FORMAT = (\d+);", SEARCH_JS.read_text())
+    assert match, "INDEX_FORMAT moved in search.js"
+    assert int(match[1]) == search_index.FORMAT
+
+
+STALE_HARNESS = """
+const s = require(process.argv[2]);
+const meta = { format: s.INDEX_FORMAT + Number(process.argv[3]), v: 'x', n: 0, ids: 64, k: 1,
+  shards: [['', 2, 'x']] };
+const files = { 'meta.json': meta, 'o.json': '' };
+const engine = s.createEngine(async (p) => files[p.split('?')[0]] ?? {});
+engine.search('khoa học').then(
+  (r) => process.stdout.write('found ' + r.ids.length),
+  (e) => process.stdout.write(e instanceof s.StaleIndex ? 'stale' : 'error ' + e));
+"""
+
+
+@needs_node
+@pytest.mark.parametrize(("change", "outcome"), [(0, "found 0"), (-1, "stale"), (1, "stale")])
+def test_search_js_refuses_an_index_of_another_format(
+    tmp_path: Path, change: int, outcome: str
+) -> None:
+    """A page the browser kept from before a deploy asks for a reload, not for wrong files."""
+    harness = tmp_path / "stale.js"
+    harness.write_text(STALE_HARNESS)
+    done = subprocess.run(
+        [NODE, str(harness), str(SEARCH_JS), str(change)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout == outcome
+
+
 RANKING = [
     entry(1, "Tin tức", "Bài này nói về hóc búa.", day=9),
     entry(2, "Tin tức", "Hội thảo khoa học của tỉnh.", day=5),

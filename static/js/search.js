@@ -19,6 +19,9 @@
   const VLQ_VALUE = new Int8Array(128).fill(-1);
   for (let i = 0; i < VLQ.length; i++) VLQ_VALUE[VLQ.charCodeAt(i)] = i;
 
+  // The index layout this script reads: FORMAT in search_index.py. A page kept by the
+  // browser from before a deploy that changed it would read the new files wrongly.
+  const INDEX_FORMAT = 4;
   // Eight words bound the shards a query can fetch (see search.py).
   const MAX_TERMS = 8;
   // Extra shard bytes a prefix search of the last word may cost; beyond this
@@ -361,7 +364,10 @@
 
     function meta() {
       if (!metaPromise) {
-        metaPromise = load('meta.json', true);
+        metaPromise = load('meta.json', true).then((info) => {
+          if (info.format !== INDEX_FORMAT) throw new StaleIndex(info.format);
+          return info;
+        });
         metaPromise.catch(() => { metaPromise = null; });
       }
       return metaPromise;
@@ -406,13 +412,21 @@
     return { meta, search, documents };
   }
 
+  /** The index was built for another version of this script: the page must be reloaded. */
+  class StaleIndex extends Error {
+    constructor(format) {
+      super(`search index format ${format}, this script reads ${INDEX_FORMAT}`);
+      this.name = 'StaleIndex';
+    }
+  }
+
   function now() {
     return typeof performance !== 'undefined' ? performance.now() : Date.now();
   }
 
   const api = {
     fold, exactKey, tokenize, parseQuery, shardFor, planTerm, levelOf, collect,
-    ages, rank, highlight, excerpt, createEngine, PREFIX_BUDGET,
+    ages, rank, highlight, excerpt, createEngine, PREFIX_BUDGET, INDEX_FORMAT, StaleIndex,
   };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
 
@@ -439,6 +453,7 @@
     none: (q) => `Không tìm thấy bài viết nào phù hợp với “${q}”.`,
     found: (n, q) => `Tìm thấy ${n.toLocaleString('vi-VN')} bài viết phù hợp với “${q}”.`,
     error: 'Không tải được dữ liệu tìm kiếm. Vui lòng thử lại sau.',
+    stale: 'Trang tìm kiếm vừa được cập nhật. Vui lòng tải lại trang (F5) rồi tìm lại.',
     more: 'Xem thêm kết quả',
   };
 
@@ -519,7 +534,7 @@
       } catch (error) {
         if (sequence !== this.sequence) return;
         this.clear();
-        this.setStatus(TEXT.error);
+        this.setStatus(error instanceof StaleIndex ? TEXT.stale : TEXT.error);
         console.error(error);
       } finally {
         if (sequence === this.sequence) this.list.removeAttribute('aria-busy');
