@@ -104,7 +104,7 @@ def test_a_site_built_for_github_pages_works_under_its_sub_path(make_site, serve
     start = serve(site.output)
     seen, broken = _crawl(start)
     assert broken == {}
-    pages = {url.removeprefix(start) for url in seen}
+    pages = {url.removeprefix(start).split("?")[0] for url in seen}  # site.css?v=<version>
     assert {"", "page/3/", f"{CAT}/page/2/", f"{CAT}/bai-1/", f"{CAT}/anh/a.png", "gioi-thieu/",
             "static/css/site.css", "static/img/chia-se.png", "rss.xml"} <= pages  # fmt: skip
     # Every file of the site is reachable, so the crawl did cover the site (but the search

@@ -145,6 +145,37 @@ def test_a_template_change_rerenders_every_page(built, tmp_path):
     _same_as_clean_build(built, tmp_path)
 
 
+def _versions(site, name: str) -> dict[str, list[bytes]]:
+    """The version each page asks for of static file `name`."""
+    link = re.compile(rb'"/static/' + re.escape(name.encode()) + rb'\?v=(\w+)"')
+    pages = {path: data for path, data in site.files().items() if path.endswith(".html")}
+    return {path: link.findall(data) for path, data in pages.items()}
+
+
+def test_a_changed_style_sheet_is_asked_for_anew_by_every_page_a_new_picture_by_none(
+    built, tmp_path, monkeypatch
+):
+    before = _versions(built, "css/site.css")
+    assert all(len(found) == 1 for found in before.values())
+    [script] = [found for path, found in _versions(built, "js/search.js").items() if found]
+    sheet = built.root / "static/css/site.css"
+    sheet.write_text(sheet.read_text() + "\n.moi { color: #000; }\n")
+    assert built.build().code == 0
+    after = _versions(built, "css/site.css")
+    assert after.keys() == before.keys()
+    assert all(after[path] != before[path] for path in after)
+    assert [found for found in _versions(built, "js/search.js").values() if found] == [script]
+    _same_as_clean_build(built, tmp_path)
+    rendered = []
+    real = pipeline.render_page
+    monkeypatch.setattr(pipeline, "render_page", lambda env, job: rendered.append(job.path)
+                        or real(env, job))  # fmt: skip
+    (built.root / "static/img/moi.png").write_bytes(b"\x89PNG")
+    assert built.build().code == 0
+    assert rendered == []
+    assert (built.output / "static/img/moi.png").read_bytes() == b"\x89PNG"
+
+
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)

@@ -29,7 +29,7 @@ from .render import PageJob, PagePlan, RenderFailure, failure_diagnostics, rende
 from .search import SearchEntry
 from .search_index import Block, Members, index_files, make_block, make_blocks
 from .sitemap import build_sitemap
-from .templates import compiled_folder, drop_other_compiled, make_environment
+from .templates import asset_versions, compiled_folder, drop_other_compiled, make_environment
 from .write import Survey, WriteStats, mirror, open_stage, safe_relative, write_failure
 
 if TYPE_CHECKING:
@@ -412,7 +412,9 @@ def _build(
     prints = Fingerprints()
     started = time.time_ns()
     inputs = discover(options.content, options.static, state.sources)
-    look = tree_digest(options.templates)  # any template can include any other
+    versions = asset_versions(inputs.static)
+    # Any template can include any other; every page links to the versioned files.
+    look = prints.of((tree_digest(options.templates), versions))
     inputs_key = _inputs_key(prints.of((stamp, config, options.drafts, look)), inputs)
     # Partner feeds are fetched anew by every build: a site showing them is never replayed.
     replay = write and not (notes or inputs.diagnostics or config.partner_feeds or options.preview)
@@ -446,7 +448,7 @@ def _build(
     )
     problems += path_problems
     paths = list(products.keys)
-    environment = partial(make_environment, options.templates, config.base_path)
+    environment = partial(make_environment, options.templates, config.base_path, versions=versions)
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
         report = _unwritten(options, environment, site, products, problems, progress)

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .dates import format_date, format_short_date
 from .keys import digest
+from .model import Source
 
 if TYPE_CHECKING:
     import jinja2
 
 
+# The static files pages link to, whose URLs carry a version (see asset_versions).
+_VERSIONED = (".css", ".js")
+
+
+def asset_versions(static: Iterable[Source]) -> dict[str, str]:
+    """The version of each style sheet and script of static/, by its path in the site: the
+    start of its digest. Not of images and other files: every page's render key holds these,
+    and a new picture in static/ must not re-render the site."""
+    return {f"static/{s.rel}": s.digest.hex()[:10] for s in static if s.rel.endswith(_VERSIONED)}
+
+
 def make_environment(
-    folder: Path, base_path: str, compiled: Path | None = None
-) -> jinja2.Environment:
-    """Templates from `folder`; `url` prefixes site-relative paths with the base path.
+    folder: Path, base_path: str, compiled: Path | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> jinja2.Environment:  # fmt: skip
+    """Templates from `folder`; `url` prefixes site-relative paths with the base path, and
+    `asset` does too, adding the file's version from `versions` (asset_versions) if it has one.
 
     `compiled`: a folder to keep the templates' compiled code in for later builds (a rebuild
     rendering one page spent 15 ms compiling its templates), as compiled_folder names it.
@@ -39,6 +54,17 @@ def make_environment(
     env.filters["short_date"] = format_short_date
     env.filters["iso"] = lambda moment: moment.isoformat()
     env.filters["url"] = lambda path: path if "://" in path else base_path + path
+    known = versions or {}
+
+    # A browser keeps a style sheet or script for a while; the page asks for the version it
+    # was built with, so a deploy that changes one is seen at once. pass_context keeps Jinja
+    # from baking the URL into the compiled templates, which outlive a version.
+    @jinja2.pass_context
+    def asset(context: jinja2.runtime.Context, path: str) -> str:
+        version = known.get(path)
+        return f"{base_path}{path}?v={version}" if version else base_path + path
+
+    env.filters["asset"] = asset
     return env
 
 
