@@ -39,6 +39,7 @@ from . import __version__
 from .asides import dumps_aside, loads_aside
 from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
+from .model import SourceStamp, stamp_of
 from .write import Survey, folders_of, survey
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class CacheState:
     shard_keys: Mapping[str, frozenset[bytes]] = field(default_factory=dict)
     sources: KnownDigests = field(default_factory=dict)
     # Each text file's size, times and inode when it was written: see damaged_texts.
-    text_stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    text_stamps: Mapping[str, SourceStamp] = field(default_factory=dict)
 
     @property
     def parse_keys(self) -> frozenset[bytes]:
@@ -269,12 +270,11 @@ def _length(checksum: bytes) -> int:
     return int.from_bytes(checksum[4:], "big")
 
 
-def _text_stamp(path: Path) -> tuple[int, ...] | None:
+def _text_stamp(path: Path) -> SourceStamp | None:
     try:
-        info = path.stat()
+        return stamp_of(path.stat())
     except OSError:
         return None
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def damaged_texts(state: CacheState) -> tuple[str, ...]:
@@ -328,7 +328,7 @@ def save(
     for key, value in parsed.items():
         by_shard.setdefault(_shard(key), {})[key] = value
     files: dict[str, bytes] = {}
-    stamps: dict[str, tuple[int, ...] | None] = {}
+    stamps: dict[str, SourceStamp | None] = {}
     for name, entries in sorted(by_shard.items()):
         text = _text(name)
         if old_parsed.shards.get(name) == frozenset(entries) and name in old.files:

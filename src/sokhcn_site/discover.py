@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, error, warning
 from .keys import digest
-from .model import Source, SourceStamp
+from .model import Source, SourceStamp, stamp_of
 from .slugs import is_slug, slug_of
 
 PAGES_FOLDER = "pages"
@@ -144,7 +144,7 @@ def _read(
     try:
         # Stamped before reading: a write in between leaves the stamp older than the bytes.
         info = entry.stat()
-        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        stamp = stamp_of(info)
         recorded = known.get(entry.path)
         if recorded is not None and recorded[0] == stamp:
             return Source(entry.path, rel, display, recorded[1], stamp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -142,6 +143,10 @@ class SiteConfig:
 # What os.stat says of an input file: (size, mtime_ns, ctime_ns, inode). Any write changes
 # ctime, which no tool can set back, so an equal stamp means the same bytes (see discover).
 SourceStamp = tuple[int, int, int, int]
+
+
+def stamp_of(info: os.stat_result) -> SourceStamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 @fast_pickle
