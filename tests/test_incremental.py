@@ -211,6 +211,22 @@ def test_jobs_do_not_change_a_single_byte(make_site, tmp_path):
     assert _tree(one) == _tree(two)
 
 
+def test_one_job_means_one_process(built, monkeypatch, tmp_path):
+    """`--jobs 1` (a container allowed one process) forks nothing: no pool, no helper."""
+
+    def refuse() -> int:
+        raise AssertionError("forked with --jobs 1")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    built.write(f"content/{CAT}/2021-03-04-bai-4.md", article("Bài bốn, sửa", "2021-03-04 08:00"))
+    assert built.build("--jobs", "1").code == 0  # a rebuild, with its cache
+    cold = tmp_path / "cold"
+    assert built.build("--jobs", "1", "--no-cache", "--output", str(cold)).code == 0
+    monkeypatch.undo()
+    _same_as_clean_build(built, tmp_path)
+    assert _tree(cold) == _tree(tmp_path / "clean")
+
+
 def _articles_in(folder: str, count: int) -> dict[str, str]:
     return {
         f"content/{folder}/2019-{1 + n // 28:02d}-{1 + n % 28:02d}-tin-{n}.md": article(

@@ -61,7 +61,7 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--jobs", type=_positive, default=default_jobs(), metavar="N",
-        help="processes that parse and render (default: the number of cores)",
+        help="processes the build may use (default: the number of cores)",
     )  # fmt: skip
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch partner feeds; use their cached copies"

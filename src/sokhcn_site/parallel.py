@@ -42,13 +42,14 @@ class InChild(Generic[Result]):
     the fork), run on the other core, or waiting on the file system: on a thread it would
     fight this process for the interpreter lock. `result()` takes what the child made, or
     runs the step here if the child could not make it (or fork does not exist); `close()`
-    ends a child whose result is not wanted. Use it as a context manager.
+    ends a child whose result is not wanted. With `fork=False` (a build told to use one
+    process) the step runs in result(). Use it as a context manager.
     """
 
-    def __init__(self, step: Callable[..., Result], *args: Any) -> None:
+    def __init__(self, step: Callable[..., Result], *args: Any, fork: bool = True) -> None:
         self._step, self._args = step, args
         self._pid, self._file = 0, -1
-        if not _can_fork():  # the step runs in result()
+        if not (fork and _can_fork()):  # the step runs in result()
             return
         file = _result_file()
         pid = _fork(file)
@@ -155,10 +156,13 @@ class BothEnds(Generic[Item, Result]):
 
     For a pure step over many items with small results, when this process has other work
     first: each end does what the other has not, however long that other work takes.
-    Where no child can be forked, results() does it all. Use it as a context manager.
+    Where no child can be forked, or with `fork=False`, results() does it all. Use it as a
+    context manager.
     """
 
-    def __init__(self, step: Callable[[Item], Result], items: Sequence[Item]) -> None:
+    def __init__(
+        self, step: Callable[[Item], Result], items: Sequence[Item], *, fork: bool = True
+    ) -> None:
         self._step, self._items = step, items
         # How far each end has gone, in memory both processes see: [the lowest index the
         # child has taken, the highest this process has]; each writes only its own. Read and
@@ -166,7 +170,7 @@ class BothEnds(Generic[Item, Result]):
         # read a half-written number.
         self._marks = memoryview(mmap.mmap(-1, 16)).cast("q")
         self._marks[0], self._marks[1] = len(items), -1
-        self._child = InChild(_from_the_end, step, items, self._marks)
+        self._child = InChild(_from_the_end, step, items, self._marks, fork=fork)
 
     def results(self) -> list[Result]:
         mine, marks = [], self._marks

@@ -49,7 +49,7 @@ class BuildOptions:
     offline: bool = False  # partner feeds come from the cache only
     preview: bool = False  # `serve`: mark drafts and future articles on their pages
     use_cache: bool = True  # parse results and render keys in cache_dir/build/
-    jobs: int = field(default_factory=default_jobs)  # processes that parse and render
+    jobs: int = field(default_factory=default_jobs)  # processes the build may use (1: no other)
 
 
 # Fewer missing search-index blocks than this (an edit: one) are made here: a fork of this
@@ -196,17 +196,18 @@ def _parse_key(base: bytes, job: ParseJob) -> bytes:
 
 def _products(
     site: Site, copies: Sequence[Deferred], look: bytes, prints: Fingerprints,
-    badges: Mapping[str, str], parsing: _Parsing, known: Mapping[bytes, Any],
+    badges: Mapping[str, str], parsing: _Parsing, known: Mapping[bytes, Any], fork: bool,
 ) -> tuple[_Products, dict[bytes, Block], list[Diagnostic]]:  # fmt: skip
     """Every output, the search index's blocks for the cache, and what is wrong with the
-    outputs' paths."""
+    outputs' paths; `fork`: whether another process may share the work."""
     pages = PagePlan(site, badges)
     # The pages' render keys, a fifth of an edit rebuild, are made on the other core while
     # this process makes the other outputs and checks where they all go, then by both.
-    with BothEnds(partial(_render_key, look, prints), pages) as render_keys:
+    with BothEnds(partial(_render_key, look, prints), pages, fork=fork) as render_keys:
         names = {c.slug: c.name for c in site.categories}
         texts = _search_texts(site, parsing)
-        index, records, blocks = index_files(texts, names, known, _made_blocks)
+        make = partial(_made_blocks, fork=fork)
+        index, records, blocks = index_files(texts, names, known, make)
         files = (*build_sitemap(site), *index)
         deferred = (*copies, *feed_files(site, prints.of), *records)
         every = [*pages.paths, *(output.path for output in (*files, *deferred))]
@@ -218,10 +219,10 @@ def _products(
     return _Products(pages, files, deferred, keys), blocks, problems
 
 
-def _made_blocks(missing: Sequence[Members]) -> list[Block]:
+def _made_blocks(missing: Sequence[Members], *, fork: bool = True) -> list[Block]:
     """The search index's blocks no cache had: in a cold build, ~0.8 s of work that the
     other core, done with the render keys by then, shares."""
-    if len(missing) < MIN_SHARED_BLOCKS:
+    if len(missing) < MIN_SHARED_BLOCKS or not fork:
         return make_blocks(missing)
     with BothEnds(make_block, missing) as made:
         return made.results()
@@ -388,7 +389,9 @@ def _helpers(
         ready = children.enter_context(Ready(parse_job, partial(parse_setup, config)))
     checked = None
     if write and options.use_cache:  # 22,000 stats and a walk of the spare copy
-        checking = InChild(_check_files, _spare(options), options.output, state)
+        checking = InChild(
+            _check_files, _spare(options), options.output, state, fork=options.jobs > 1
+        )
         checked = children.enter_context(checking).result
     return ready, checked
 
@@ -444,7 +447,7 @@ def _build(
         problems += partner_problems
     badges = preview_badges(site, now) if options.preview else {}
     products, blocks, path_problems = _products(
-        site, copies, look, prints, badges, parsing, known.results
+        site, copies, look, prints, badges, parsing, known.results, options.jobs > 1
     )
     problems += path_problems
     paths = list(products.keys)
@@ -479,7 +482,8 @@ def _build(
         spare = _spare(options)
         copying = None
         if not spare.exists():
-            copying = children.enter_context(InChild(_copy_site, spare, options.output))
+            linking = InChild(_copy_site, spare, options.output, fork=options.jobs > 1)
+            copying = children.enter_context(linking)
         records = cache.record_outputs(
             options.output, products.keys, state.outputs, kept, inputs_key,
             _due(parsing, now, options.drafts),
