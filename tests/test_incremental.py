@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import article
 
-from sokhcn_site import cache, feeds, pipeline
+from sokhcn_site import cache, feeds, publish, records
 from sokhcn_site.parse import Parsed
 
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
@@ -76,8 +76,8 @@ def test_feeds_are_made_only_when_an_article_they_show_changed(built, tmp_path, 
 
 def test_a_body_edit_renders_its_own_page_and_no_other(built, monkeypatch):
     rendered = []
-    real = pipeline.render_page
-    monkeypatch.setattr(pipeline, "render_page", lambda env, job: rendered.append(job.path)
+    real = publish.render_page
+    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
                         or real(env, job))  # fmt: skip
     lead = "Đoạn **5** với [liên kết](https://example.org/5)."  # its summary: as it was
     body = f"{lead}\n\n- một\n- hai\n- ba mới thêm\n"
@@ -167,8 +167,8 @@ def test_a_changed_style_sheet_is_asked_for_anew_by_every_page_a_new_picture_by_
     assert [found for found in _versions(built, "js/search.js").values() if found] == [script]
     _same_as_clean_build(built, tmp_path)
     rendered = []
-    real = pipeline.render_page
-    monkeypatch.setattr(pipeline, "render_page", lambda env, job: rendered.append(job.path)
+    real = publish.render_page
+    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
                         or real(env, job))  # fmt: skip
     (built.root / "static/img/moi.png").write_bytes(b"\x89PNG")
     assert built.build().code == 0
@@ -344,14 +344,14 @@ def test_text_files_as_they_were_written_are_not_read_to_be_checked(built_long, 
 
 
 def test_the_recorded_outputs_say_what_the_site_holds_but_what_changed(built):
-    records = cache.load(built.root / ".cache" / "build", cache.code_stamp())[0].outputs
+    recorded = cache.load(built.root / ".cache" / "build", cache.code_stamp())[0].outputs
     page = f"{CAT}/bai-5/index.html"
-    found = cache.recorded_files(records, built.output, {page})
+    found = records.recorded_files(recorded, built.output, {page})
     assert found is not None
     on_disk = {p.relative_to(built.output).as_posix(): p.stat().st_ino
                for p in built.output.rglob("*") if p.is_file()}  # fmt: skip
     assert found.files == {path: inode for path, inode in on_disk.items() if path != page}
-    assert cache.recorded_files(records, built.root / "elsewhere", set()) is None
+    assert records.recorded_files(recorded, built.root / "elsewhere", set()) is None
 
 
 def test_a_text_found_damaged_while_rendering_restarts_the_build_without_the_cache(built_long):

@@ -740,9 +740,9 @@ def test_known_blocks_are_reused_and_give_the_same_bytes(corpus_samples: list[Sa
 
 
 def test_blocks_made_on_two_cores_are_those_made_on_one(corpus: list[SearchEntry]) -> None:
-    from sokhcn_site.pipeline import MIN_SHARED_BLOCKS, _made_blocks
+    from sokhcn_site.products import MIN_SHARED_BLOCKS, made_blocks
 
-    shared = search_index.index_files(corpus, {}, {}, _made_blocks)
+    shared = search_index.index_files(corpus, {}, {}, made_blocks)
     assert len(shared[2]) >= MIN_SHARED_BLOCKS
     assert shared[0] == search_index.index_files(corpus, {}, {})[0]
     assert shared[2] == search_index.index_files(corpus, {}, {})[2]

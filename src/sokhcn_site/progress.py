@@ -20,7 +20,7 @@ def is_interactive(stream: TextIO) -> bool:
 
 
 class ProgressDisplay:
-    """A `pipeline.Progress` callback; use it as a context manager so the bar is closed."""
+    """A `options.Progress` callback; use it as a context manager so the bar is closed."""
 
     def __init__(self, stream: TextIO, *, enabled: bool = True, threshold: int = THRESHOLD) -> None:
         self.stream = stream

@@ -82,7 +82,7 @@ class PagePlan(Sequence[PageJob]):
     """Every HTML page of the site, in a stable order, each PageJob made when asked for.
 
     A rebuild renders a few pages and digests the others' values on two cores (see
-    pipeline._products): each process makes the jobs it needs, and the paths of all of
+    products.plan_products): each process makes the jobs it needs, and the paths of all of
     them are known without making any. `badges` label pages by path (preview).
     """
 
