@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import os
 import platform
 import shutil
@@ -95,6 +96,7 @@ def _digests(folder: Path) -> dict[str, bytes]:
 def build(site: Path, out: Path, *args: str) -> Run:
     """One run of our build, as a user runs it, with its time, memory and files written."""
     before = _snapshot(out)
+    settle()
     cmd = [sys.executable, str(ROOT / "build.py"), "--content", "content", "--templates",
            "templates", "--static", "static", "--config", "site.yaml", "--output", str(out),
            *args]  # fmt: skip
@@ -122,6 +124,11 @@ def build(site: Path, out: Path, *args: str) -> Run:
     pages = sum(path.endswith(".html") for path in after)
     cpu = usage.ru_utime + usage.ru_stime
     return Run(seconds, cpu, usage.ru_maxrss / 1024, peak_total, written, pages)
+
+
+def settle() -> None:
+    """Write out what earlier steps left in memory, so a timed run is not charged for it."""
+    os.sync()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +222,17 @@ def measure_ours(
           f"({cold.pages} pages), {_mb([cold])}", flush=True)  # fmt: skip
     rebuilds: dict[str, Run] = {}
     identical = True
+    # Each clean build gets a folder of its own, all deleted when the run ends: making a file,
+    # this machine's ext4 passes over the inodes freed in the last 5-10 minutes (the kernel's
+    # recently_deleted, as perf shows it), so deleting a site of 22,000 files slows the timed
+    # runs after it (a cold build's writing: 1.7 s, and up to 7 s after a few deletions).
+    cleans = itertools.count()
     for name, change in scenarios(site):
         runs, same = [], True
         for number in range(repeat):
             change(number)
             runs.append(build(site, out, "--cache-dir", str(work / "cache"), *jobs))
-            clean = work / "clean"
-            shutil.rmtree(clean, ignore_errors=True)
+            clean = work / f"clean-{next(cleans)}"
             build(site, clean, "--no-cache", *jobs)
             same &= _digests(out) == _digests(clean)
         identical &= same
@@ -239,11 +250,11 @@ def compare(tools: Sequence[str], corpus: Path, work: Path, cold: Run, edit: Run
         if tool == "pelican":
             program = runner.ensure_pelican(PELICAN_VENV)
             full = runner.build_with_pelican(corpus, work / "pelican", program)
-            again = runner.rebuild_with_pelican(corpus, work / "pelican", program)
+            again = runner.rebuild_with_pelican(corpus, work / "pelican-rebuild", program)
         elif tool == "hugo":
             program = runner.ensure_hugo()
             full = runner.build_with_hugo(corpus, work / "hugo", program)
-            again = runner.rebuild_with_hugo(corpus, work / "hugo", program)
+            again = runner.rebuild_with_hugo(corpus, work / "hugo-rebuild", program)
         else:
             raise SystemExit(f"--compare: unknown tool {tool!r} (pelican, hugo)")
         print(f"{full.version}")

@@ -135,6 +135,7 @@ def ensure_hugo() -> Path:
 def _measured(cmd: Sequence[str | Path], cwd: Path, log: Path) -> tuple[float, float, float]:
     """Run ``cmd``; return (wall seconds, cpu seconds, peak RSS in MiB)."""
     argv = [str(c) for c in cmd]
+    os.sync()  # what earlier steps wrote is not this run's to write out
     with log.open("wb") as sink:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
