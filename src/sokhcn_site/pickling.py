@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import repeat
 from operator import attrgetter, call
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_consume = deque(maxlen=0).extend
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
 
 
 def fast_pickle(cls: type[T]) -> type[T]:
@@ -33,6 +33,6 @@ def fast_pickle(cls: type[T]) -> type[T]:
     def __setstate__(self: Any, state: Iterable[Any]) -> None:
         _consume(map(call, setters, repeat(self), state))
 
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign]
     cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
     return cls

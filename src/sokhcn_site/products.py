@@ -13,7 +13,7 @@ from .discover import Inputs
 from .errors import Diagnostic, error
 from .feeds import feed_files
 from .keys import Fingerprints, digest
-from .model import Deferred, Output, Site, Source
+from .model import Article, Deferred, Origin, Output, Page, Site, Source
 from .parallel import BothEnds
 from .parsing import Parsing
 from .references import check_references
@@ -54,7 +54,7 @@ def plan_products(
         index, records, blocks = index_files(_search_texts(site, parsing), names, known, make)
         files = (*build_sitemap(site), *index)
         deferred = (*copies, *feed_files(site, prints.of), *records)
-        every = [*pages.paths, *(output.path for output in (*files, *deferred))]
+        every = [*pages.paths, *(o.path for o in files), *(d.path for d in deferred)]
         paths = list(dict.fromkeys(every))
         problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
         keys = dict(zip(pages.paths, render_keys.results(), strict=True))
@@ -86,7 +86,8 @@ def copies(inputs: Inputs) -> list[Deferred]:
 
 def _search_texts(site: Site, parsing: Parsing) -> list[SearchEntry]:
     """Each published article as the search index sees it, as parse made it."""
-    made = {p.item.source: p.search for p in parsing.entries.values() if p.search is not None}
+    made = {p.item.source: p.search for p in parsing.entries.values()
+            if p.search is not None and p.item is not None}  # fmt: skip
     return [made[article.source] for article in site.articles]
 
 
@@ -108,8 +109,9 @@ def _escapes(paths: list[str]) -> list[Diagnostic]:
 
 
 def _references(site: Site, paths: list[str], parsing: Parsing) -> list[Diagnostic]:
-    parsed = [*parsing.articles, *parsing.pages]
-    shown = {item.source for item in (*site.articles, *site.pages)}
+    parsed: list[tuple[Origin, Article | Page]] = [*parsing.articles, *parsing.pages]
+    published: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    shown = {item.source for item in published}
     unpublished = {item.path for _, item in parsed if item.source not in shown}
     origins = {origin.display: origin for origin, _ in parsed}
     # Parse's links stand for collect's too: resolving links to .md files makes links to

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, error
 from .markup import MD_LINK_MARKER, Reference
-from .model import Origin, Site
+from .model import Article, Origin, Page, Site
 from .pickling import fast_pickle
 
 
@@ -75,7 +75,8 @@ def check_references(
         if article.image and "://" not in article.image
         and output_file(article.image, written) is None and article.source in sources
     ]  # fmt: skip
-    for item in (*site.articles, *site.pages):
+    published: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    for item in published:
         for link in links[item.source]:
             rel = link.rel
             if output_file(rel, written) is not None or rel in unpublished:

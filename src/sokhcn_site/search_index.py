@@ -215,7 +215,7 @@ def make_block(members: Members) -> Block:
     # Hundreds of thousands of appends in a cold build, so no Python loop per append:
     # ``consume(map(call, appenders, repeat(code)))`` runs them all in C.
     appenders = {key: hits.append for key, hits in postings.items()}.__getitem__
-    consume = deque(maxlen=0).extend
+    consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
     for doc, body, title in words:
         consume(map(call, map(appenders, body), repeat(doc * 2)))
         consume(map(call, map(appenders, title), repeat(doc * 2 + 1)))
@@ -237,7 +237,7 @@ def _postings(blocks: Sequence[Block]) -> dict[str, str]:
 
 def join_pieces(pieces: Iterable[tuple[int, int, str]]) -> str:
     """The VLQ string of the codes of consecutive pieces (first, last, rest)."""
-    out = []
+    out: list[str] = []
     last = -1
     for first, end, rest in pieces:
         gap = first - last
