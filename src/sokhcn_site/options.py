@@ -1,4 +1,4 @@
-"""What a build is asked to do, and the callbacks the steps after parsing are handed."""
+"""What a build is asked to do, and the kinds of callback its steps are handed."""
 
 from __future__ import annotations
 

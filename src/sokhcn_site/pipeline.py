@@ -157,7 +157,7 @@ def _build(
                           versions=read.versions)  # fmt: skip
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
-        outputs, problems = unwritten(options, environment, site, products, problems, progress)
+        outputs, problems = unwritten(options, environment, products, problems, progress)
         return BuildReport(
             tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
             paths=tuple(products.keys), articles=len(site.articles), pages=len(site.pages),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import cache, records
 from .errors import Diagnostic, has_errors
-from .model import Output, Site
+from .model import Output
 from .options import BuildOptions, Environment, Progress
 from .parallel import pool_map
 from .products import Products
@@ -38,6 +38,7 @@ def check_files(spare: Path, output: Path, state: cache.CacheState) -> Checked:
 
 
 def copy_site(spare: Path, output: Path) -> None:
+    """mirror() for a child whose result is not wanted: nothing to pickle back."""
     mirror(spare, output)
 
 
@@ -55,7 +56,7 @@ def publish(
 
 
 def unwritten(
-    options: BuildOptions, environment: Environment, site: Site, products: Products,
+    options: BuildOptions, environment: Environment, products: Products,
     problems: list[Diagnostic], progress: Progress,
 ) -> tuple[list[Output], list[Diagnostic]]:  # fmt: skip
     """The files of a build that writes nothing (check, serve, or content errors), every page
