@@ -8,9 +8,10 @@ import sys
 from conftest import ROOT
 
 
-def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds():
+def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--articles", "200"],
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--articles", "200", "--keep",
+         str(tmp_path)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -28,3 +29,8 @@ def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds():
     assert ", 0 files written" in unchanged
     [search] = [line for line in lines if line.startswith("search at 200 articles: ")]
     assert "first query downloads at most" in search and "ms after the data arrived" in search
+    # No clean build was deleted to make room for the next: deleting thousands of files
+    # slows the timed runs after it (see measure_ours). Each holds a whole site.
+    cleans = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("clean-"))
+    assert cleans == sorted(f"clean-{n}" for n in range(15))
+    assert all((tmp_path / name / "index.html").is_file() for name in cleans)
