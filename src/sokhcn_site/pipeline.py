@@ -217,7 +217,7 @@ def _read(
         return _replay(last)
     base = prints.of((store.stamp, config))
     cached, jobs = store.state.parse_keys, options.jobs
-    files, found = tuple(copies(inputs)), inputs.diagnostics
+    copied, found = tuple(copies(inputs)), inputs.diagnostics
     keys, parsed = parse_new(inputs, base, cached, config, jobs, progress, ready)
     digests = trusted_digests(_sources(inputs), started)
     del inputs  # the texts read (50 MB in a cold build) go before the cached results come in
@@ -230,7 +230,7 @@ def _read(
         digests = trusted_digests(_sources(again), started)
     parsing = sort_out(keys, fresh, known.results, prints)
     notes = [*store.notes, *notes]
-    return _Read(parsing, known, files, found, tuple(notes), versions, look, inputs_key, digests)
+    return _Read(parsing, known, copied, found, tuple(notes), versions, look, inputs_key, digests)
 
 
 def _published(
@@ -324,9 +324,9 @@ def _due(parsing: Parsing, now: datetime, drafts: bool) -> datetime | None:
     return min(waiting, default=None)
 
 
-def _replay(records: records.OutputRecords) -> BuildReport:
+def _replay(last: records.OutputRecords) -> BuildReport:
     """The report of the build that left the output folder as it is, which nothing changed."""
-    diagnostics, articles, pages = records.report
-    paths = tuple(records.files)
+    diagnostics, articles, pages = last.report
+    paths = tuple(last.files)
     return BuildReport(diagnostics, paths=paths, written=WriteStats(0, len(paths)),
                        articles=articles, pages=pages)  # fmt: skip
