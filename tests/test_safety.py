@@ -275,6 +275,8 @@ LINES = st.tuples(
 @given(st.lists(LINES.map(lambda line: line[0] + "".join(line[1])), max_size=8).map("\n".join))
 @example("a \x02 \nb")  # Python-Markdown drops \x02: a line break
 @example("!\x03[a](b)")  # ... and \x03: an image
+@example("chữ \r: ")  # ... and makes \r a line's end: a definition
+@example("~~\x02~\na\n~~\x03~")  # ... a fence
 def test_what_a_body_has_no_syntax_for_is_left_out_with_no_change(text):
     assume(not needs_extra(text))
     assert render_markdown(text) == render_markdown(text, extra=True)

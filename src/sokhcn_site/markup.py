@@ -64,6 +64,12 @@ _DEFINITION = re.compile(r"^[ \t>*+\-\d.)]*:", re.MULTILINE)
 
 
 def needs_extra(text: str) -> bool:
+    # Looked for in the text as Python-Markdown's clean-up leaves it (see _INLINE_SYNTAX):
+    # dropping \x02 and \x03 could join two marks, and a lone \r ends a line.
+    if "\x02" in text or "\x03" in text:
+        text = text.replace("\x02", "").replace("\x03", "")
+    if "\r" in text:
+        text = text.replace("\r", "\n")
     return any(mark in text for mark in _EXTRA_SYNTAX) or _DEFINITION.search(text) is not None
 
 
