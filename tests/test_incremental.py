@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import article
 
-from sokhcn_site import cache, feeds, publish, records
+from sokhcn_site import cache, feeds, parsing, publish, records
 from sokhcn_site.parse import Parsed
 
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
@@ -225,6 +225,48 @@ def test_one_job_means_one_process(built, monkeypatch, tmp_path):
     monkeypatch.undo()
     _same_as_clean_build(built, tmp_path)
     assert _tree(cold) == _tree(tmp_path / "clean")
+
+
+def _parsed_files(monkeypatch) -> list[str]:
+    """The files parsed from now on (in this process: build with one job)."""
+    parsed: list[str] = []
+    real = parsing.parse_job
+    monkeypatch.setattr(parsing, "parse_job", lambda config, job: parsed.append(job.source.rel)
+                        or real(config, job))  # fmt: skip
+    return parsed
+
+
+def test_a_preview_keeps_its_parse_results_for_its_next_rebuild(make_site, monkeypatch):
+    """`serve` writes no site; after the first, its rebuilds parse only what changed."""
+    from datetime import datetime
+
+    from sokhcn_site.pipeline import BuildOptions, build
+
+    site = make_site(_articles(12), CONFIG)
+    root, now = site.root, datetime.fromisoformat("2021-04-01T08:00:00+07:00")
+    options = BuildOptions(
+        content=root / "content", templates=root / "templates", static=root / "static",
+        config=root / "site.yaml", output=site.output, cache_dir=root / ".cache", drafts=True,
+        preview=True, jobs=1,
+    )  # fmt: skip
+    assert not build(options, now=now, write=False).failed
+    parsed = _parsed_files(monkeypatch)
+    site.write(_path(4), article("Bài bốn mới", "2021-03-04 08:00"))
+    report = build(options, now=now, write=False)
+    assert not report.failed and parsed == [_path(4).removeprefix("content/")]
+    assert not site.output.exists()
+
+
+def test_a_build_stopped_by_an_error_keeps_its_parse_results(built, monkeypatch):
+    built.write(_path(4), "---\ntitle: [chưa đóng\n---\nThân bài.\n")
+    built.write(_path(5), article("Bài năm mới", "2021-03-05 08:00"))
+    before = built.snapshot()
+    assert built.build("--jobs", "1").code == 1
+    assert built.snapshot() == before  # the site as it was
+    parsed = _parsed_files(monkeypatch)
+    built.write(_path(4), article("Bài bốn đã sửa", "2021-03-04 08:00"))
+    assert built.build("--jobs", "1").code == 0
+    assert parsed == [_path(4).removeprefix("content/")]  # not the other edit again
 
 
 def _articles_in(folder: str, count: int) -> dict[str, str]:

@@ -269,7 +269,8 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """The build's own checks (render included), without writing; --strict fails on warnings."""
     try:
-        report = build(_options(args), now=datetime.now().astimezone(), write=False)
+        now = datetime.now().astimezone()
+        report = build(_options(args), now=now, write=False, keep_parsed=False)
     except KeyboardInterrupt:
         print("Đã dừng kiểm tra.", file=sys.stderr)
         return 130

@@ -114,18 +114,25 @@ def build(
     *,
     now: datetime,
     write: bool = True,
+    keep_parsed: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Load, check and render the site; replace the output folder only if all went well."""
+    """Load, check and render the site; replace the output folder only if all went well.
+
+    `keep_parsed`: whether a build that writes no site (content errors, `serve`) still keeps
+    its parse results in the cache, for the next build to parse only what changed (`check`,
+    which writes nothing, says no).
+    """
+    steps = partial(_build, options, now, write, keep_parsed, progress or no_progress)
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
         try:
-            return _build(options, now, write, progress or no_progress, children)
+            return steps(children)
         except StoredGone as exc:  # the cache changed under the build: once more without it
-            return _build(options, now, write, progress or no_progress, children, str(exc))
+            return steps(children, str(exc))
 
 
 def _build(
-    options: BuildOptions, now: datetime, write: bool, progress: Progress,
+    options: BuildOptions, now: datetime, write: bool, keep_parsed: bool, progress: Progress,
     children: contextlib.ExitStack, distrust: str = "",
 ) -> BuildReport:  # fmt: skip
     """The build; `distrust`: why the cache's parse results must not be used."""
@@ -158,6 +165,8 @@ def _build(
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
         outputs, problems = unwritten(options, environment, products, problems, progress)
+        if keep_parsed and store.folder is not None:
+            _save_parsed(store.folder, store, read, blocks)
         return BuildReport(
             tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
             paths=tuple(products.keys), articles=len(site.articles), pages=len(site.pages),
@@ -288,6 +297,14 @@ def _save(
     cache.save(folder, store.stamp, store.state, read.known, entries, recorded, read.digests)
     if copying is not None:
         copying.result()
+
+
+def _save_parsed(folder: Path, store: _Store, read: _Read, blocks: Mapping[bytes, Block]) -> None:
+    """Keep in `folder` this build's parse results, the records of the output folder as they
+    were: a build that wrote no site left it as it was."""
+    entries = {**read.parsing.entries, **blocks}
+    last = store.state.outputs
+    cache.save(folder, store.stamp, store.state, read.known, entries, last, read.digests)
 
 
 def _with_partners(
