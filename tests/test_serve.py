@@ -43,9 +43,11 @@ class Server:
     def __init__(self, site, *args: str) -> None:
         command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), *args]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # In the site's folder: serve keeps its parse results in .cache/ where it runs.
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            cwd=site.root,
+        )  # fmt: skip
         self.out: queue.Queue[str] = queue.Queue()
         self.err: queue.Queue[str] = queue.Queue()
         self.readers = [
@@ -280,6 +282,7 @@ def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, mo
     options = BuildOptions(
         content=site.root / "content", templates=site.root / "templates",
         static=site.root / "static", config=site.root / "site.yaml", drafts=True, preview=True,
+        cache_dir=site.root / ".cache",
     )  # fmt: skip
     preview = Preview(options, "/portal/", on_build=lambda report, _: seen.append(report))
     assert not preview.rebuild().failed
@@ -295,6 +298,37 @@ def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, mo
     assert not preview.rebuild().failed
     assert b"Tin th" in respond(preview.state, "/portal/tin/a/").body
     assert [r.failed for r in seen] == [False, True, False]
+
+
+def test_a_preview_rebuild_renders_again_only_the_pages_that_changed(make_site, monkeypatch):
+    from datetime import datetime
+
+    from sokhcn_site import publish
+    from sokhcn_site.pipeline import build
+
+    body = "Đoạn đầu, tóm tắt của bài.\n\nĐoạn hai."
+    files = {f"content/tin/2020-01-{n:02d}-bai-{n}.md": article(f"Bài {n}", f"2020-01-{n:02d}",
+             body=body) for n in range(1, 13)}  # fmt: skip
+    site = make_site(files, CONFIG)
+    options = BuildOptions(
+        content=site.root / "content", templates=site.root / "templates",
+        static=site.root / "static", config=site.root / "site.yaml", drafts=True, preview=True,
+        cache_dir=site.root / ".cache", jobs=1,
+    )  # fmt: skip
+    preview = Preview(options, "/portal/", on_build=lambda report, _: None)
+    assert not preview.rebuild().failed
+    rendered: list[str] = []
+    real = publish.render_page
+    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
+                        or real(env, job))  # fmt: skip
+    site.write("content/tin/2020-01-05-bai-5.md", article("Bài 5", "2020-01-05",
+               body=body.replace("hai", "hai, đã sửa")))  # fmt: skip
+    again = preview.rebuild()
+    assert rendered == ["tin/bai-5/index.html"]  # its listing and "Các tin khác" show no body
+    monkeypatch.undo()
+    fresh = build(options, now=datetime.now().astimezone(), write=False)
+    assert {o.path: o.data for o in again.outputs} == {o.path: o.data for o in fresh.outputs}
+    assert "hai, đã sửa" in respond(preview.state, "/portal/tin/bai-5/").body.decode()
 
 
 def test_serve_builds_in_one_process_beside_its_http_threads():

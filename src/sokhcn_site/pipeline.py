@@ -44,6 +44,7 @@ class BuildReport:
     config_failed: bool = False  # the configuration or a folder option is unusable
     site: Site | None = None
     outputs: tuple[Output, ...] = ()  # the files, when the build did not write them
+    keys: Mapping[str, bytes] = field(default_factory=dict)  # ... and what made each: see build
     paths: tuple[str, ...] = ()  # every file of the site, relative to the output folder
     written: WriteStats | None = None  # None when nothing was written
     articles: int = 0  # published
@@ -115,15 +116,18 @@ def build(
     now: datetime,
     write: bool = True,
     keep_parsed: bool = True,
+    earlier: BuildReport | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Load, check and render the site; replace the output folder only if all went well.
 
     `keep_parsed`: whether a build that writes no site (content errors, `serve`) still keeps
     its parse results in the cache, for the next build to parse only what changed (`check`,
-    which writes nothing, says no).
+    which writes nothing, says no). `earlier`: the report of a build that wrote nothing
+    (`serve`'s last): a build that writes nothing takes its files made from the same render
+    keys as they are, and makes only the others.
     """
-    steps = partial(_build, options, now, write, keep_parsed, progress or no_progress)
+    steps = partial(_build, options, now, write, keep_parsed, earlier, progress or no_progress)
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
         try:
             return steps(children)
@@ -132,8 +136,9 @@ def build(
 
 
 def _build(
-    options: BuildOptions, now: datetime, write: bool, keep_parsed: bool, progress: Progress,
-    children: contextlib.ExitStack, distrust: str = "",
+    options: BuildOptions, now: datetime, write: bool, keep_parsed: bool,
+    earlier: BuildReport | None, progress: Progress, children: contextlib.ExitStack,
+    distrust: str = "",
 ) -> BuildReport:  # fmt: skip
     """The build; `distrust`: why the cache's parse results must not be used."""
     config, problems = load_config(options.config, options.base_url)
@@ -164,12 +169,14 @@ def _build(
                           versions=read.versions)  # fmt: skip
     if has_errors(problems) or not write:
         # Render even after content errors: one run reports every problem, templates' too.
-        outputs, problems = unwritten(options, environment, products, problems, progress)
+        made = _made_earlier(earlier, products.keys)
+        outputs, problems = unwritten(options, environment, products, problems, progress, made)
         if keep_parsed and store.folder is not None:
             _save_parsed(store.folder, store, read, blocks)
         return BuildReport(
             tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
-            paths=tuple(products.keys), articles=len(site.articles), pages=len(site.pages),
+            keys=products.keys, paths=tuple(products.keys), articles=len(site.articles),
+            pages=len(site.pages),
         )  # fmt: skip
     report, kept = _published(options, store, read, site, products, environment, problems,
                               progress, checked)  # fmt: skip
@@ -297,6 +304,17 @@ def _save(
     cache.save(folder, store.stamp, store.state, read.known, entries, recorded, read.digests)
     if copying is not None:
         copying.result()
+
+
+def _made_earlier(earlier: BuildReport | None, keys: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The files of `earlier` made from the very keys `keys` has for them."""
+    if earlier is None:
+        return {}
+    return {
+        output.path: output.data
+        for output in earlier.outputs
+        if (key := keys.get(output.path)) is not None and earlier.keys.get(output.path) == key
+    }
 
 
 def _save_parsed(folder: Path, store: _Store, read: _Read, blocks: Mapping[bytes, Block]) -> None:

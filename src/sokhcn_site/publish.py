@@ -57,14 +57,19 @@ def publish(
 
 def unwritten(
     options: BuildOptions, environment: Environment, products: Products,
-    problems: list[Diagnostic], progress: Progress,
+    problems: list[Diagnostic], progress: Progress, made: Mapping[str, bytes],
 ) -> tuple[list[Output], list[Diagnostic]]:  # fmt: skip
     """The files of a build that writes nothing (check, serve, or content errors), every page
     rendered still, to report template errors and to hand the files to `serve`; and all the
-    problems."""
+    problems. `made`: files made already, from the very same keys (serve's last build)."""
     problems = list(problems)
-    outputs = [*products.files, *(deferred.output() for deferred in products.deferred)]
-    outputs += _rendered(products.pages, options.jobs, environment, problems, progress)
+    outputs = list(products.files)
+    outputs += [Output(d.path, made[d.path]) if d.path in made else d.output()
+                for d in products.deferred]  # fmt: skip
+    pages = products.pages
+    outputs += [Output(path, made[path]) for path in pages.paths if path in made]
+    todo = [pages[i] for i, path in enumerate(pages.paths) if path not in made]
+    outputs += _rendered(todo, options.jobs, environment, problems, progress)
     return outputs, problems
 
 

@@ -209,15 +209,20 @@ class Preview:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watchers: list[threading.Thread] = []
+        # The last build that made files: the next takes those whose render keys are the same.
+        self._earlier: BuildReport | None = None
 
     def rebuild(self) -> BuildReport:
         with self._lock:
             started = time.perf_counter()
+            now = datetime.now().astimezone()
             try:
-                report = build(self.options, now=datetime.now().astimezone(), write=False)
+                report = build(self.options, now=now, write=False, earlier=self._earlier)
             except Exception as exc:  # a bug must not end the preview; show it as a problem
                 problem = error("sokhcn-site", 1, f"lỗi của chương trình khi dựng trang: {exc!r}")
                 report = BuildReport((problem,))
+            if report.outputs:  # (not the rest of the report: the site, the working data)
+                self._earlier = BuildReport((), outputs=report.outputs, keys=report.keys)
             self.state.publish(report)
             self.on_build(report, time.perf_counter() - started)
             return report
