@@ -61,7 +61,8 @@ def unwritten(
 ) -> tuple[list[Output], list[Diagnostic]]:  # fmt: skip
     """The files of a build that writes nothing (check, serve, or content errors), every page
     rendered still, to report template errors and to hand the files to `serve`; and all the
-    problems. `made`: files made already, from the very same keys (serve's last build)."""
+    problems. `made`: files made already from the very same keys (serve's last build), taken
+    as they are rather than made again."""
     problems = list(problems)
     outputs = list(products.files)
     outputs += [Output(d.path, made[d.path]) if d.path in made else d.output()
