@@ -172,7 +172,7 @@ def _build(
         made = _made_earlier(earlier, products.keys)
         outputs, problems = unwritten(options, environment, products, problems, progress, made)
         if keep_parsed and store.folder is not None:
-            _save_parsed(store.folder, store, read, blocks)
+            _save_parsed(store.folder, store, read, blocks, store.state.outputs)
         return BuildReport(
             tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
             keys=products.keys, paths=tuple(products.keys), articles=len(site.articles),
@@ -300,8 +300,7 @@ def _save(
         options.output, products.keys, store.state.outputs, kept, read.inputs_key,
         _due(read.parsing, now, options.drafts), (reported, report.articles, report.pages),
     )  # fmt: skip
-    entries = {**read.parsing.entries, **blocks}
-    cache.save(folder, store.stamp, store.state, read.known, entries, recorded, read.digests)
+    _save_parsed(folder, store, read, blocks, recorded)
     if copying is not None:
         copying.result()
 
@@ -317,12 +316,14 @@ def _made_earlier(earlier: BuildReport | None, keys: Mapping[str, bytes]) -> dic
     }
 
 
-def _save_parsed(folder: Path, store: _Store, read: _Read, blocks: Mapping[bytes, Block]) -> None:
-    """Keep in `folder` this build's parse results, the records of the output folder as they
-    were: a build that wrote no site left it as it was."""
+def _save_parsed(
+    folder: Path, store: _Store, read: _Read, blocks: Mapping[bytes, Block],
+    outputs: records.OutputRecords,
+) -> None:  # fmt: skip
+    """Keep in `folder` this build's parse results and search-index blocks, and `outputs`:
+    the records of the output folder (as they were, for a build that wrote no site)."""
     entries = {**read.parsing.entries, **blocks}
-    last = store.state.outputs
-    cache.save(folder, store.stamp, store.state, read.known, entries, last, read.digests)
+    cache.save(folder, store.stamp, store.state, read.known, entries, outputs, read.digests)
 
 
 def _with_partners(
