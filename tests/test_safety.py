@@ -8,7 +8,16 @@ from conftest import article
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from sokhcn_site.markup import BodyContext, _markdown, needs_extra, render_markdown, sanitise
+from sokhcn_site.markup import (
+    _SYNTAX,
+    BodyContext,
+    _markdown,
+    needs_extra,
+    processors,
+    render_markdown,
+    sanitise,
+    unused_processors,
+)
 
 CAT = "tin"
 
@@ -263,12 +272,47 @@ def test_each_extensions_syntax_makes_the_body_use_the_extensions(name):
     assert render_markdown(text) == render_markdown(text, extra=True)
 
 
+# One piece of each Python-Markdown processor's syntax: the body must keep the processor.
+PROCESSOR_SYNTAX = {
+    ("inline", "backtick"): "`mã`", ("inline", "escape"): "\\*chữ\\*",
+    ("inline", "entity"): "&copy;", ("inline", "linebreak"): "chữ  \nchữ",
+    ("inline", "html"): "chữ <b>đậm</b>", ("inline", "autolink"): "<http://a.vn>",
+    ("inline", "automail"): "<a@b.vn>", ("inline", "link"): "[chữ](/a)",
+    ("inline", "image_link"): "![ảnh](a.png)",
+    ("inline", "reference"): "[chữ][a]\n\n[a]: /a", ("inline", "short_reference"): "[a]\n\n[a]: /a",
+    ("inline", "image_reference"): "![ảnh][a]\n\n[a]: a.png",
+    ("inline", "short_image_ref"): "![a]\n\n[a]: a.png", ("block", "reference"): "[a]: /a",
+    ("inline", "em_strong"): "*nghiêng*", ("inline", "em_strong2"): "_nghiêng_",
+    ("inline", "not_strong"): "chữ * chữ*", ("block", "hashheader"): "# Tiêu đề",
+    ("block", "quote"): "> trích", ("block", "hr"): "chữ\n\n- - -",
+    ("pre", "html_block"): "<div>\nchữ\n</div>", ("tree", "unescape"): "\\*",
+}  # fmt: skip
+# Python-Markdown's serializer keeps entities as written, with or without this pattern: no
+# body was found whose HTML it changes.
+NO_VISIBLE_EFFECT = {("inline", "entity")}
+
+
+def _registered(kind: str, name: str) -> bool:
+    return name in processors(_markdown(False))[kind]
+
+
+# Those of the installed Python-Markdown (the emphasis patterns' names changed in 3.11.1).
+@pytest.mark.parametrize("key", [key for key in _SYNTAX if _registered(*key)], ids="/".join)
+def test_each_processors_syntax_keeps_the_processor(key):
+    text = PROCESSOR_SYNTAX[key]
+    assert key not in unused_processors(text)
+    if key not in NO_VISIBLE_EFFECT:  # the piece needs the processor
+        without = _markdown(False, frozenset({key})).reset().convert(text)
+        assert without != _markdown(False).reset().convert(text)
+
+
 # Random bodies, line by line, so that they often hold lists, quotes, definitions, footnotes.
 LINE_STARTS = ("", "", "    ", "> ", "- ", "* ", "1. ", "2) ", ": ", ":", "    : ", "> : ", "# ",
-               "[^1]: ", "*[a]: ", "[a]: ", "---")  # fmt: skip
+               "[^1]: ", "*[a]: ", "[a]: ", "---", "- - -", "*  *  *", "__ _", "## ")  # fmt: skip
 INLINE_PIECES = ("chữ ", "đế", "1", " ", "  ", "**", "_", "`", "``", "~", "[a]", "(b)", "[^1]",
                  "[", "]", "!", "\\", "&", "&amp;", "&#1;", "=", ":", "*", "\t", "\r", "\x02",
-                 "http://a.b", "a@b.c", "[a](b)", "![a](b)")  # fmt: skip
+                 "http://a.b", "a@b.c", "[a](b)", "![a](b)", "[a][]", "![a][a]", "-", "#", ">",
+                 "__")  # fmt: skip
 LINES = st.tuples(
     st.sampled_from(LINE_STARTS), st.lists(st.sampled_from(INLINE_PIECES), max_size=6)
 )

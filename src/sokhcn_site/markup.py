@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 if TYPE_CHECKING:
     import markdown
+    import markdown.util
 
 
 # Internal links to other articles' .md files are resolved once the whole site is known;
@@ -73,30 +74,43 @@ def needs_extra(text: str) -> bool:
     return any(mark in text for mark in _EXTRA_SYNTAX) or _DEFINITION.search(text) is not None
 
 
-# Python-Markdown's own inline patterns, by what a body must contain for each to match: the
-# patterns are tried on every run of text, and a fifth of the time goes to those that find
-# nothing. Its clean-up first drops \x02 and \x03 (which could join two marks), turns \r into
-# \n and tabs into spaces (which could end a line with two spaces: a line break).
-_INLINE_SYNTAX = {
-    "backtick": ("`",), "escape": ("\\",), "entity": ("&",),
-    "linebreak": ("  \n", "  \r", "\t"),
-    "html": ("<",), "autolink": ("<",), "automail": ("<",),
-    "reference": ("[",), "link": ("[",), "short_reference": ("[",),
-    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",),
+# Python-Markdown's own processors, by what a body must contain for each to change its HTML:
+# the inline patterns are tried on every run of text, the block ones on every block, and two
+# fifths of the time go to those that find nothing. Its clean-up first drops \x02 and \x03
+# (which could join two marks), turns \r into \n and tabs into spaces (which could end a
+# line with two spaces, a line break, or space out a rule's dashes).
+# A rule is three of "-", "*" or "_", each two spaced by at most two spaces.
+_RULE = ("--", "- -", "-  -", "**", "* *", "*  *", "__", "_ _", "_  _", "\t")
+_SYNTAX = {
+    ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",), ("inline", "entity"): ("&",),
+    ("inline", "linebreak"): ("  \n", "  \r", "\t"),
+    ("inline", "html"): ("<",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
+    ("inline", "link"): ("[",), ("inline", "image_link"): ("![",),
+    # References match only what a definition "[name]: url" names.
+    ("inline", "reference"): ("]:",), ("inline", "short_reference"): ("]:",),
+    ("inline", "image_reference"): ("]:",), ("inline", "short_image_ref"): ("]:",),
+    ("block", "reference"): ("]:",),
+    # Emphasis: "em_strong" alone since Python-Markdown 3.11.1, with these two before.
+    ("inline", "em_strong"): ("*", "_"), ("inline", "em_strong2"): ("_",),
+    ("inline", "not_strong"): ("*", "_"),
+    ("block", "hashheader"): ("#",), ("block", "quote"): (">",), ("block", "hr"): _RULE,
+    ("pre", "html_block"): ("<", "&"),
+    ("tree", "unescape"): ("\\",),  # restores what "escape" hid
 }  # fmt: skip
-_MARKS = frozenset(mark for marks in _INLINE_SYNTAX.values() for mark in marks)
+_MARKS = frozenset(mark for marks in _SYNTAX.values() for mark in marks)
 
 
-def unused_patterns(text: str) -> frozenset[str]:
-    """The inline patterns that cannot match anything in `text`."""
+def unused_processors(text: str) -> frozenset[tuple[str, str]]:
+    """The processors (kind, name) of Python-Markdown that cannot change the HTML of `text`."""
     if "\x02" in text or "\x03" in text:
         return frozenset()
     present = {mark for mark in _MARKS if mark in text}
-    return frozenset(name for name, marks in _INLINE_SYNTAX.items() if present.isdisjoint(marks))
+    return frozenset(name for name, marks in _SYNTAX.items() if present.isdisjoint(marks))
 
 
-@lru_cache(maxsize=64)  # one per mix of what bodies lack: a handful on a real site
-def _markdown(extra: bool, unused: frozenset[str] = frozenset()) -> markdown.Markdown:
+# One per mix of what bodies lack, each built in about the time an article renders.
+@lru_cache(maxsize=256)
+def _markdown(extra: bool, unused: frozenset[tuple[str, str]] = frozenset()) -> markdown.Markdown:
     # Imported here, like nh3 below: a build whose files did not change never parses one,
     # and starts faster without them.
     import markdown
@@ -122,9 +136,18 @@ def _markdown(extra: bool, unused: frozenset[str] = frozenset()) -> markdown.Mar
             abbr.AbbrExtension(), md_in_html.MarkdownInHtmlExtension(),
         ]  # fmt: skip
     converter = markdown.Markdown(extensions=extensions, output_format="html")
-    for name in unused:
-        converter.inlinePatterns.deregister(name)
+    registries = processors(converter)
+    for kind, name in unused:
+        registries[kind].deregister(name, strict=False)  # each version has its own names
     return converter
+
+
+def processors(converter: markdown.Markdown) -> dict[str, markdown.util.Registry[Any]]:
+    """The registries of `converter`'s processors, by the kinds _SYNTAX names."""
+    return {
+        "inline": converter.inlinePatterns, "block": converter.parser.blockprocessors,
+        "pre": converter.preprocessors, "tree": converter.treeprocessors,
+    }  # fmt: skip
 
 
 def render_markdown(text: str, *, extra: bool | None = None) -> str:
@@ -135,7 +158,7 @@ def render_markdown(text: str, *, extra: bool | None = None) -> str:
     """
     if extra is None:
         extra = needs_extra(text)
-        converter = _markdown(extra, frozenset() if extra else unused_patterns(text))
+        converter = _markdown(extra, frozenset() if extra else unused_processors(text))
     else:
         converter = _markdown(extra)
     converter.reset()
