@@ -75,8 +75,8 @@ def needs_extra(text: str) -> bool:
 
 
 def _has(text: str, mark: str) -> bool:
-    # Looking for one character is many times faster than for two: most marks of two or
-    # three have one that a body lacks.
+    # Looking for one character is many times faster than for two, and a body often lacks
+    # one of a longer mark's characters.
     return all(char in text for char in mark) and mark in text
 
 
@@ -101,7 +101,7 @@ def _has_definition(text: str) -> bool:
 # fifths of the time go to those that find nothing. Its clean-up first drops \x02 and \x03
 # (which could join two marks), turns \r into \n and tabs into spaces (which could end a
 # line with two spaces, a line break, or space out a rule's dashes).
-# A rule is three of "-", "*" or "_", each two spaced by at most two spaces.
+# A rule is three or more of "-", "*" or "_", at most two spaces apart (a tab may make two).
 _RULE = ("--", "- -", "-  -", "**", "* *", "*  *", "__", "_ _", "_  _", "\t")
 _SYNTAX = {
     ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",), ("inline", "entity"): ("&",),
