@@ -13,9 +13,20 @@ import lxml.html
 import pytest
 import yaml
 
+from sokhcn_site import publish
 from sokhcn_site.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered in this process from now on."""
+    rendered: list[str] = []
+    real = publish.render_page
+    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
+                        or real(env, job))  # fmt: skip
+    return rendered
+
 
 BASE_CONFIG: dict[str, Any] = {
     "name": "Sở Thử Nghiệm",

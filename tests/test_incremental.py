@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import article
+from conftest import article, rendered_pages
 
-from sokhcn_site import cache, feeds, parsing, publish, records
+from sokhcn_site import cache, feeds, parsing, records
 from sokhcn_site.parse import Parsed
 
 CAT, OTHER = "tin-hoat-dong-cua-so", "thong-bao"
@@ -75,10 +75,7 @@ def test_feeds_are_made_only_when_an_article_they_show_changed(built, tmp_path, 
 
 
 def test_a_body_edit_renders_its_own_page_and_no_other(built, monkeypatch):
-    rendered = []
-    real = publish.render_page
-    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
-                        or real(env, job))  # fmt: skip
+    rendered = rendered_pages(monkeypatch)
     lead = "Đoạn **5** với [liên kết](https://example.org/5)."  # its summary: as it was
     body = f"{lead}\n\n- một\n- hai\n- ba mới thêm\n"
     built.write(_path(5), article("Bài số 5", "2021-03-05 08:00", body=body, author="Tác giả"))
@@ -166,10 +163,7 @@ def test_a_changed_style_sheet_is_asked_for_anew_by_every_page_a_new_picture_by_
     assert all(after[path] != before[path] for path in after)
     assert [found for found in _versions(built, "js/search.js").values() if found] == [script]
     _same_as_clean_build(built, tmp_path)
-    rendered = []
-    real = publish.render_page
-    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
-                        or real(env, job))  # fmt: skip
+    rendered = rendered_pages(monkeypatch)
     (built.root / "static/img/moi.png").write_bytes(b"\x89PNG")
     assert built.build().code == 0
     assert rendered == []

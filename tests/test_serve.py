@@ -20,7 +20,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import article
+from conftest import article, rendered_pages
 from playwright.sync_api import sync_playwright
 
 from sokhcn_site import serve
@@ -303,7 +303,6 @@ def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, mo
 def test_a_preview_rebuild_renders_again_only_the_pages_that_changed(make_site, monkeypatch):
     from datetime import datetime
 
-    from sokhcn_site import publish
     from sokhcn_site.pipeline import build
 
     body = "Đoạn đầu, tóm tắt của bài.\n\nĐoạn hai."
@@ -317,10 +316,7 @@ def test_a_preview_rebuild_renders_again_only_the_pages_that_changed(make_site, 
     )  # fmt: skip
     preview = Preview(options, "/portal/", on_build=lambda report, _: None)
     assert not preview.rebuild().failed
-    rendered: list[str] = []
-    real = publish.render_page
-    monkeypatch.setattr(publish, "render_page", lambda env, job: rendered.append(job.path)
-                        or real(env, job))  # fmt: skip
+    rendered = rendered_pages(monkeypatch)
     site.write("content/tin/2020-01-05-bai-5.md", article("Bài 5", "2020-01-05",
                body=body.replace("hai", "hai, đã sửa")))  # fmt: skip
     again = preview.rebuild()
