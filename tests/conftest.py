@@ -28,6 +28,21 @@ def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return rendered
 
 
+def _stamps(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _repository_cache_left_alone():
+    """Tests build in tmp_path: the repository's .cache/ is the editors' (its tools aside)."""
+    folder = ROOT / ".cache"
+    before = _stamps(folder)
+    yield
+    after = _stamps(folder)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert changed <= {"tools", "bench"}, f"a test wrote {sorted(changed)} in {folder}"
+
+
 BASE_CONFIG: dict[str, Any] = {
     "name": "Sở Thử Nghiệm",
     "base_url": "https://example.test/",

@@ -29,7 +29,9 @@ def _build_on_a_terminal(site, env: dict[str, str]) -> tuple[int, str, str]:
     controller, terminal = pty.openpty()
     command = [sys.executable, "-m", "sokhcn_site.cli", "build", *site.inputs(),
                "--output", str(site.output)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=terminal, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=terminal, env=env, cwd=site.root
+    )
     os.close(terminal)
     seen = b""
     while True:
