@@ -276,6 +276,22 @@ def _cache_files(site) -> list[Path]:
     return sorted(p for p in (site.root / ".cache" / "build").iterdir() if p.is_file())
 
 
+def test_a_build_that_fails_to_render_keeps_its_parse_results(built, monkeypatch, tmp_path):
+    built.write(_path(5), article("Bài năm mới", "2021-03-05 08:00", body="Mới **hẳn**."))
+    template = built.root / "templates/article.html"
+    good = template.read_text()
+    template.write_text(good.replace("{{ article.title }}</h1>", "{{ x.y }}</h1>"))
+    before = built.snapshot()
+    assert built.build().code == 1
+    assert built.snapshot() == before  # the site as it was
+    parsed = _parsed_files(monkeypatch)
+    template.write_text(good)
+    result = built.build("--jobs", "1")
+    assert result.code == 0 and "bộ nhớ đệm" not in result.err, result.err
+    assert parsed == []
+    _same_as_clean_build(built, tmp_path)
+
+
 def _damage_half(site) -> None:
     for path in _cache_files(site)[::2]:
         path.unlink()
@@ -422,6 +438,17 @@ def test_the_cache_is_kept_where_cache_dir_says(make_site, tmp_path):
     assert site.build("--cache-dir", str(tmp_path / "elsewhere")).code == 0
     assert (tmp_path / "elsewhere" / "build" / "index").is_file()
     assert not os.path.exists(site.root / ".cache" / "build")
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_published(make_site):
+    site = make_site(_articles(3), CONFIG)
+    (site.root / ".cache").mkdir()
+    (site.root / ".cache" / "build").write_text("một tệp, không phải thư mục")  # as a full disk
+    result = site.build()
+    assert result.code == 0, result.err
+    [line] = result.err.splitlines()
+    assert line.startswith(f"{site.root / '.cache' / 'build'}:1: warning: không ghi được bộ nhớ")
+    assert site.html(f"{CAT}/bai-1/index.html").xpath("string(//h1)") == "Bài số 1"
 
 
 def test_a_series_of_rebuilds_recycling_the_previous_site_stays_exact(built, tmp_path):

@@ -163,6 +163,13 @@ def unusable(folder: str, why: object) -> Diagnostic:
     return warning(folder, 1, f"bộ nhớ đệm không dùng được ({why}); đã bỏ qua, dựng lại toàn bộ")
 
 
+def unsaved(folder: str, exc: OSError) -> Diagnostic:
+    """The one line that says the cache could not be written, and why."""
+    why = exc.strerror or str(exc) or type(exc).__name__
+    return warning(folder, 1, f"không ghi được bộ nhớ đệm ({why}); trang web vẫn đúng, "
+                              "nhưng lần dựng sau có thể chậm hơn")  # fmt: skip
+
+
 def _shard(key: bytes) -> str:
     return f"{_SHARD_PREFIX}{key[0] % _SHARDS:02d}"
 

@@ -171,17 +171,22 @@ def _build(
         # Render even after content errors: one run reports every problem, templates' too.
         made = _made_earlier(earlier, products.keys)
         outputs, problems = unwritten(options, environment, products, problems, progress, made)
+        unsaved: tuple[Diagnostic, ...] = ()
         if keep_parsed and store.folder is not None:
-            _save_parsed(store.folder, store, read, blocks, store.state.outputs)
+            unsaved = _save_parsed(store.folder, store, read, blocks, store.state.outputs)
         return BuildReport(
-            tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
-            keys=products.keys, paths=tuple(products.keys), articles=len(site.articles),
-            pages=len(site.pages),
+            tuple(sorted((*problems, *unsaved))), (*read.notes, *unsaved), site=site,
+            outputs=tuple(outputs), keys=products.keys, paths=tuple(products.keys),
+            articles=len(site.articles), pages=len(site.pages),
         )  # fmt: skip
     report, kept = _published(options, store, read, site, products, environment, problems,
                               progress, checked)  # fmt: skip
-    if report.written is not None and store.folder is not None:
-        _save(store.folder, options, store, read, products, blocks, kept, report, now, children)
+    if store.folder is not None:
+        unsaved = _save(store.folder, options, store, read, products, blocks, kept, report, now,
+                        children)  # fmt: skip
+        noted = tuple(sorted(report.diagnostics + unsaved))
+        report = dataclasses.replace(report, diagnostics=noted,
+                                     cache_notes=report.cache_notes + unsaved)  # fmt: skip
     # Handed back, not freed on return: see BuildReport.retained.
     return dataclasses.replace(report, retained=(store, read, prints, products, blocks, kept))
 
@@ -287,8 +292,13 @@ def _save(
     folder: Path, options: BuildOptions, store: _Store, read: _Read, products: Products,
     blocks: Mapping[bytes, Block], kept: Mapping[str, int], report: BuildReport, now: datetime,
     children: contextlib.ExitStack,
-) -> None:  # fmt: skip
-    """Keep in `folder` what the output folder now holds and this build's parse results."""
+) -> tuple[Diagnostic, ...]:  # fmt: skip
+    """Keep in `folder` this build's parse results, and the records of what the output folder
+    now holds: this build's site, or the last one's if this build failed to publish (it keeps
+    its parse results all the same, for the next to parse only what changed). The warning
+    if the cache could not be written."""
+    if report.written is None:
+        return _save_parsed(folder, store, read, blocks, store.state.outputs)
     # A first build leaves no copy of the site for the next to recycle as its stage: one is
     # linked meanwhile, or the next build would wait for 22,000 links (see check_files).
     copying = None
@@ -300,9 +310,10 @@ def _save(
         options.output, products.keys, store.state.outputs, kept, read.inputs_key,
         _due(read.parsing, now, options.drafts), (reported, report.articles, report.pages),
     )  # fmt: skip
-    _save_parsed(folder, store, read, blocks, recorded)
+    unsaved = _save_parsed(folder, store, read, blocks, recorded)
     if copying is not None:
         copying.result()
+    return unsaved
 
 
 def _made_earlier(earlier: BuildReport | None, keys: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -319,11 +330,18 @@ def _made_earlier(earlier: BuildReport | None, keys: Mapping[str, bytes]) -> dic
 def _save_parsed(
     folder: Path, store: _Store, read: _Read, blocks: Mapping[bytes, Block],
     outputs: records.OutputRecords,
-) -> None:  # fmt: skip
+) -> tuple[Diagnostic, ...]:  # fmt: skip
     """Keep in `folder` this build's parse results and search-index blocks, and `outputs`:
-    the records of the output folder (as they were, for a build that wrote no site)."""
+    the records of the output folder (as they were, for a build that wrote no site).
+
+    A cache that cannot be written (a full disk) is a warning: the site is right without it.
+    """
     entries = {**read.parsing.entries, **blocks}
-    cache.save(folder, store.stamp, store.state, read.known, entries, outputs, read.digests)
+    try:
+        cache.save(folder, store.stamp, store.state, read.known, entries, outputs, read.digests)
+    except OSError as exc:
+        return (cache.unsaved(str(folder), exc),)
+    return ()
 
 
 def _with_partners(
