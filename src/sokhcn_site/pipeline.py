@@ -171,24 +171,33 @@ def _build(
         # Render even after content errors: one run reports every problem, templates' too.
         made = _made_earlier(earlier, products.keys)
         outputs, problems = unwritten(options, environment, products, problems, progress, made)
-        unsaved: tuple[Diagnostic, ...] = ()
-        if keep_parsed and store.folder is not None:
-            unsaved = _save_parsed(store.folder, store, read, blocks, store.state.outputs)
-        return BuildReport(
-            tuple(sorted((*problems, *unsaved))), (*read.notes, *unsaved), site=site,
-            outputs=tuple(outputs), keys=products.keys, paths=tuple(products.keys),
-            articles=len(site.articles), pages=len(site.pages),
+        report = BuildReport(
+            tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
+            keys=products.keys, paths=tuple(products.keys), articles=len(site.articles),
+            pages=len(site.pages),
         )  # fmt: skip
+        if keep_parsed and store.folder is not None:
+            saved = _save_parsed(store.folder, store, read, blocks, store.state.outputs)
+            report = _noted(report, saved)
+        return report
     report, kept = _published(options, store, read, site, products, environment, problems,
                               progress, checked)  # fmt: skip
     if store.folder is not None:
-        unsaved = _save(store.folder, options, store, read, products, blocks, kept, report, now,
-                        children)  # fmt: skip
-        noted = tuple(sorted(report.diagnostics + unsaved))
-        report = dataclasses.replace(report, diagnostics=noted,
-                                     cache_notes=report.cache_notes + unsaved)  # fmt: skip
+        saved = _save(store.folder, options, store, read, products, blocks, kept, report, now,
+                      children)  # fmt: skip
+        report = _noted(report, saved)
     # Handed back, not freed on return: see BuildReport.retained.
     return dataclasses.replace(report, retained=(store, read, prints, products, blocks, kept))
+
+
+def _noted(report: BuildReport, notes: tuple[Diagnostic, ...]) -> BuildReport:
+    """`report` with `notes` about the cache too."""
+    if not notes:
+        return report
+    diagnostics = tuple(sorted(report.diagnostics + notes))
+    return dataclasses.replace(
+        report, diagnostics=diagnostics, cache_notes=report.cache_notes + notes
+    )
 
 
 def _open_store(options: BuildOptions, distrust: str) -> _Store:
