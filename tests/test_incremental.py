@@ -443,7 +443,7 @@ def test_the_cache_is_kept_where_cache_dir_says(make_site, tmp_path):
 def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_published(make_site):
     site = make_site(_articles(3), CONFIG)
     (site.root / ".cache").mkdir()
-    (site.root / ".cache" / "build").write_text("một tệp, không phải thư mục")  # as a full disk
+    (site.root / ".cache" / "build").write_text("một tệp, không phải thư mục")  # in the way
     result = site.build()
     assert result.code == 0, result.err
     [line] = result.err.splitlines()
