@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
@@ -449,6 +450,21 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_published(m
     [line] = result.err.splitlines()
     assert line.startswith(f"{site.root / '.cache' / 'build'}:1: warning: không ghi được bộ nhớ")
     assert site.html(f"{CAT}/bai-1/index.html").xpath("string(//h1)") == "Bài số 1"
+
+
+def test_a_full_disk_under_the_cache_is_said_as_such(make_site, monkeypatch):
+    site = make_site(_articles(3), CONFIG)
+    monkeypatch.setattr(cache, "_write_payload", _raise(OSError(errno.ENOSPC)))
+    result = site.build()
+    assert result.code == 0, result.err
+    assert "warning: không ghi được bộ nhớ đệm (ổ đĩa đã đầy)" in result.err
+
+
+def _raise(exc: Exception):
+    def fail(*args: object, **kwargs: object) -> None:
+        raise exc
+
+    return fail
 
 
 def test_a_series_of_rebuilds_recycling_the_previous_site_stays_exact(built, tmp_path):

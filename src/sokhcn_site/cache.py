@@ -39,6 +39,7 @@ from .errors import Diagnostic, warning
 from .keys import digest, tree_digest
 from .model import SourceStamp, stamp_of
 from .records import NO_OUTPUTS, OutputRecords
+from .write import disk_problem
 
 if TYPE_CHECKING:
     from .discover import KnownDigests
@@ -165,7 +166,7 @@ def unusable(folder: str, why: object) -> Diagnostic:
 
 def unsaved(folder: str, exc: OSError) -> Diagnostic:
     """The one line that says the cache could not be written, and why."""
-    why = exc.strerror or str(exc) or type(exc).__name__
+    why = disk_problem(exc)
     return warning(folder, 1, f"không ghi được bộ nhớ đệm ({why}); trang web vẫn đúng, "
                               "nhưng lần dựng sau có thể chậm hơn")  # fmt: skip
 

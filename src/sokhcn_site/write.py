@@ -335,12 +335,17 @@ def write_site(outputs: Iterable[Output], target: Path) -> WriteStats:
     return WriteStats(written, kept)
 
 
-def write_failure(target: Path, exc: OSError) -> Diagnostic:
-    """What an editor is told when the disk, not the content, stopped the build."""
+def disk_problem(exc: OSError) -> str:
+    """Why the disk refused a write, in words for an editor."""
     # OSError(errno.ENOSPC) with no message leaves `errno` unset: the code is the first arg.
     code = exc.errno if exc.errno is not None else next(iter(exc.args), None)
     full = code in (errno.ENOSPC, errno.EDQUOT)
-    reason = "ổ đĩa đã đầy" if full else (exc.strerror or str(exc) or type(exc).__name__)
+    return "ổ đĩa đã đầy" if full else (exc.strerror or str(exc) or type(exc).__name__)
+
+
+def write_failure(target: Path, exc: OSError) -> Diagnostic:
+    """What an editor is told when the disk, not the content, stopped the build."""
+    reason = disk_problem(exc)
     where = exc.filename or target
     return error(
         str(target), 1,
