@@ -42,5 +42,17 @@ def test_nonexistent_day_says_so():
         parse_date("2019-02-30", TZ)
 
 
+@pytest.mark.parametrize("text", ["2019-02-14 24:00", "2019-02-14 08:60", "2019-02-14 08:30:61"])
+def test_an_impossible_time_is_named_as_the_time_not_the_day(text):
+    with pytest.raises(DateProblem, match=r"giờ trong .* không có thật; giờ viết từ 00:00"):
+        parse_date(text, TZ)
+
+
+@pytest.mark.parametrize("offset", ["+25:00", "-2400", "+07:60"])
+def test_an_impossible_offset_is_named(offset):
+    with pytest.raises(DateProblem, match=rf"độ lệch múi giờ '\{offset}' .* ví dụ \+07:00"):
+        parse_date(f"2019-02-14 08:30 {offset}", TZ)
+
+
 def test_short_date_for_other_news():
     assert format_short_date(datetime(2019, 10, 9, tzinfo=TZ)) == "09/10/19"

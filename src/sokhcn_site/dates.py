@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 _DATE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -25,15 +25,27 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     if match is None:
         raise DateProblem(f"ngày '{value}' không đúng định dạng; {DATE_HINT}")
     year, month, day, hour, minute, second, offset = match.groups()
+    calendar = (int(year), int(month), int(day))
     try:
-        naive = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-        if offset is None:
-            return naive.replace(tzinfo=tz)
-        # Converting year 1 or 9999 across midnight leaves the calendar: OverflowError.
-        return naive.replace(tzinfo=_offset(offset)).astimezone(tz)
-    except (ValueError, OverflowError):
+        date(*calendar)
+    except ValueError:
+        raise DateProblem(f"ngày '{text}' không có trên lịch; kiểm tra lại ngày và tháng") from None
+    clock = (int(hour or 0), int(minute or 0), int(second or 0))
+    if clock[0] > 23 or clock[1] > 59 or clock[2] > 59:
+        raise DateProblem(f"giờ trong '{text}' không có thật; giờ viết từ 00:00 đến 23:59")
+    naive = datetime(*calendar, *clock)
+    if offset is None:
+        return naive.replace(tzinfo=tz)
+    try:
+        zone = _offset(offset)
+    except ValueError:  # a day or more, or 60 minutes or more
+        raise DateProblem(
+            f"độ lệch múi giờ '{offset}' trong '{text}' không có thật; ví dụ +07:00 cho giờ "
+            "Việt Nam, hoặc bỏ hẳn để dùng múi giờ của trang"
+        ) from None
+    try:
+        return naive.replace(tzinfo=zone).astimezone(tz)
+    except OverflowError:  # year 1 or 9999 moved across midnight leaves the calendar
         raise DateProblem(f"ngày '{text}' không có trên lịch; kiểm tra lại ngày và tháng") from None
 
 
@@ -42,7 +54,10 @@ def _offset(text: str) -> timezone:
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if minutes > 59:
+        raise ValueError(text)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def format_date(moment: datetime) -> str:
