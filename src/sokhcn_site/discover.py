@@ -181,7 +181,7 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     """('article', category) / ('page', None) / ('asset', None), or a problem."""
     parts = source.rel.split("/")
     if not source.rel.endswith(".md"):
-        return "asset", None, None
+        return "asset", None, _markdown_by_another_name(source)
     if len(parts) == 1:
         return "", None, error(
             source.display, 1,
@@ -205,6 +205,22 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     return "article", folder, None
 
 
+# What editors' tools name a Markdown file; only ".md" makes an article or a page.
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+
+def _markdown_by_another_name(source: Source) -> Diagnostic | None:
+    """A warning for a file named like Markdown but not "*.md", which the site only copies."""
+    name = source.rel.rsplit("/", 1)[-1]
+    if not name.lower().endswith(_MARKDOWN_SUFFIXES):
+        return None
+    return warning(
+        source.display, 1,
+        f"tệp có đuôi '.{name.rsplit('.', 1)[-1]}' chỉ được chép nguyên lên trang như tệp đính "
+        "kèm, không thành bài viết; đổi đuôi thành '.md' (chữ thường) nếu muốn đăng bài này",
+    )  # fmt: skip
+
+
 def discover(content: Path, static: Path, known: KnownDigests | None = None) -> Inputs:
     """Read content/ and static/ into Sources, sorted by path; files whose stamp is as `known`
     records are not read."""
@@ -217,11 +233,11 @@ def discover(content: Path, static: Path, known: KnownDigests | None = None) -> 
         kind, category, problem = _classify(source)
         if problem:
             problems.append(problem)
-        elif kind == "article" and category:
+        if kind == "article" and category:
             articles.append((source, category))
         elif kind == "page":
             pages.append(source)
-        else:
+        elif kind == "asset":
             assets.append(source)
     return Inputs(
         tuple(articles), tuple(pages), tuple(assets), tuple(static_files), tuple(problems)
