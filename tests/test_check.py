@@ -160,6 +160,28 @@ def test_markdown_named_other_than_md_is_published_as_a_file_with_a_warning(make
     assert site.build().err == result.err  # said again by a build that reads nothing anew
 
 
+def test_a_file_landing_on_another_output_is_named_with_what_it_clashes_with(make_site):
+    files = {"content/tin/a.md": article("A"), "content/tin/index.html": "<p>x</p>",
+             "content/static/css/site.css": "p {}", "content/rss.xml": "x"}  # fmt: skip
+    site = make_site(files)
+    result = site.build()
+    assert result.code == 1
+    generated = "một tệp trang web tự tạo (trang danh sách, nguồn tin, tìm kiếm...)"
+    fix = "đổi tên tệp hoặc chuyển nó sang thư mục khác"
+    content, static = f"{site.root}/content", f"{site.root}/static"
+    assert [line for line in result.err.splitlines() if "trùng chỗ" in line] == [
+        f"{content}/rss.xml:1: error: tệp này sẽ nằm ở 'rss.xml' của trang web, trùng chỗ với "
+        f"{generated}; {fix}",
+        f"{content}/static/css/site.css:1: error: tệp này sẽ nằm ở 'static/css/site.css' của "
+        f"trang web, trùng chỗ với tệp {static}/css/site.css; {fix}",
+        f"{content}/tin/index.html:1: error: tệp này sẽ nằm ở 'tin/index.html' của trang web, "
+        f"trùng chỗ với {generated}; {fix}",
+        f"{static}/css/site.css:1: error: tệp này sẽ nằm ở 'static/css/site.css' của trang web, "
+        f"trùng chỗ với tệp {content}/static/css/site.css; {fix}",
+    ]
+    assert not site.output.exists()
+
+
 def test_configuration_errors_exit_2(make_site):
     site = make_site({"content/tin/a.md": article("A")}, {"summary_limit": 0})
     result = site.check()

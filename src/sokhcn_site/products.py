@@ -56,7 +56,8 @@ def plan_products(
         deferred = (*copies, *feed_files(site, prints.of), *records)
         every = [*pages.paths, *(o.path for o in files), *(d.path for d in deferred)]
         paths = list(dict.fromkeys(every))
-        problems = _collisions(every) + _escapes(paths) + _references(site, paths, parsing)
+        problems = _collisions(every, site, copies) + _escapes(paths)
+        problems += _references(site, paths, parsing)
         keys = dict(zip(pages.paths, render_keys.results(), strict=True))
     keys |= {output.path: digest(output.data) for output in files}
     keys |= {output.path: output.key for output in deferred}
@@ -91,10 +92,37 @@ def _search_texts(site: Site, parsing: Parsing) -> list[SearchEntry]:
     return [made[article.source] for article in site.articles]
 
 
-def _collisions(paths: list[str]) -> list[Diagnostic]:
+def _collisions(paths: list[str], site: Site, copies: Sequence[Deferred]) -> list[Diagnostic]:
+    """An error on each editor's file whose output lands where another output does.
+
+    Collect has made the pages' paths distinct, so it is mostly a file beside the articles
+    that clashes: with a page (content/tin/index.html) or a static file (content/static/...).
+    """
     counts = Counter(paths)
-    return [error(path, 1, "two inputs produce this same output file") for path, n in
-            sorted(counts.items()) if n > 1]  # fmt: skip
+    clashes = sorted(path for path, n in counts.items() if n > 1)
+    if not clashes:
+        return []
+    made_from: dict[str, list[tuple[str, bool]]] = {}  # path -> (file, whether copied)
+    for item in (*site.articles, *site.pages):
+        made_from.setdefault(f"{item.path}index.html", []).append((item.source, False))
+    for copy in copies:  # its one argument is the Source (see copies)
+        made_from.setdefault(copy.path, []).append((copy.args[0].display, True))
+    problems = []
+    for path in clashes:
+        makers = made_from.get(path, [])
+        blamed = [name for name, copied in makers if copied] or [name for name, _ in makers]
+        if not blamed:
+            problems.append(error(path, 1, "hai phần của trang web cùng tạo ra tệp này"))
+        generated = ["một tệp trang web tự tạo (trang danh sách, nguồn tin, tìm kiếm...)"]
+        generated = generated if counts[path] > len(makers) else []
+        for name in blamed:
+            others = [f"tệp {other}" for other, _ in makers if other != name] + generated
+            problems.append(error(
+                name, 1,
+                f"tệp này sẽ nằm ở '{path}' của trang web, trùng chỗ với {' và '.join(others)}; "
+                "đổi tên tệp hoặc chuyển nó sang thư mục khác",
+            ))  # fmt: skip
+    return problems
 
 
 def _escapes(paths: list[str]) -> list[Diagnostic]:
