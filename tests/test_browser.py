@@ -38,6 +38,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 CAT = "tin-hoat-dong-cua-so"
 NONG_THON = f"{CAT}/hieu-qua-tu-cac-du-an-nong-thon-mien-nui-o-thanh-hoa/"
+# The header's colour, --brand in static/css/site.css: the style sheet was applied.
+BRAND = "rgb(11, 79, 138)"
 TONG_KET = f"{CAT}/hoi-nghi-tong-ket-hoat-dong-khoa-hoc-va-cong-nghe-nam-2019/"
 
 
@@ -189,9 +191,12 @@ def test_other_news_and_pagination_links_work(page, base):
 
 def test_printing_an_article_shows_the_article_alone(page, base):
     page.goto(f"{base}{TONG_KET}")
+    screen_only = (".site-header", ".site-nav", ".site-footer", ".other-news", ".tools")
+    for part in screen_only:  # there, and shown on screen: hiding them is print's doing
+        assert page.locator(part).first.is_visible(), part
     page.emulate_media(media="print")
-    for hidden in (".site-header", ".site-nav", ".site-footer", ".other-news", ".tools"):
-        assert page.locator(hidden).is_hidden(), hidden
+    for part in screen_only:
+        assert all(found.is_hidden() for found in page.locator(part).all()), part
     for shown in ("h1", ".meta time", ".body", ".signature"):
         assert page.locator(shown).first.is_visible(), shown
     page.emulate_media(media="screen")
@@ -213,14 +218,17 @@ def test_no_horizontal_scrolling_on_a_phone(browser, base, path):
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_screenshots(browser, base, size):
-    """Saved for people to look at: test-artifacts/screenshots/ (or $ARTIFACTS_DIR)."""
+    """Saved for people to look at: test-artifacts/screenshots/ (or $ARTIFACTS_DIR); each of
+    the page as the site styles it."""
     context = browser.new_context(viewport=PHONE if size == "phone" else DESKTOP)
     page = context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in (("home", ""), ("article", TONG_KET), ("search", "tim-kiem/?q=khoa%20hoc")):
-        page.goto(base + path)
+        assert page.goto(base + path).status == 200
         if name == "search":
             page.wait_for_selector("#results li")
+        header = page.locator(".site-header")
+        assert header.evaluate("e => getComputedStyle(e).backgroundColor") == BRAND, name
         shot = SCREENSHOTS / f"{name}-{size}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.read_bytes().startswith(b"\x89PNG")

@@ -16,6 +16,13 @@ from sokhcn_site.parallel import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_other_thread():
+    """Processes fork only without other threads (parallel._can_fork): one left by an earlier
+    test would make these run in this process, and some pass for the wrong reason."""
+    assert threading.enumerate() == [threading.main_thread()]
+
+
 def _square_with_worker(offset: int, item: int) -> tuple[int, int]:
     return item * item + offset, os.getpid()
 
@@ -80,6 +87,8 @@ def test_in_child_when_fork_fails_runs_the_step_when_asked(monkeypatch):
 def test_an_unwanted_child_is_ended_and_reaped():
     with InChild(time.sleep, 30) as child:
         pid = child._pid
+        assert pid > 0
+        os.kill(pid, 0)  # a child, running
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: no zombie left behind
 
@@ -143,5 +152,7 @@ def test_ready_reports_a_failing_step_as_if_run_here():
 def test_a_ready_child_never_sent_anything_is_ended_and_reaped():
     with Ready(_with_pid, _offset) as ready:
         pid = ready._pid
+        assert pid > 0
+        os.kill(pid, 0)  # a child, running
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)

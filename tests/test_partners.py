@@ -6,7 +6,6 @@ import concurrent.futures
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +33,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 
 TIMEOUT = 0.5  # seconds per feed in these tests
 SLOW = TIMEOUT * 8
-# path -> (status, body, seconds to wait before answering)
+TRICKLE, TOGETHER = -1.0, -2.0  # not seconds: see _Partner.do_GET
+# path -> (status, body, seconds to wait before answering, or TRICKLE or TOGETHER)
 Routes = dict[str, tuple[int, str, float]]
 GOOD: Routes = {"/rss": (200, RSS, 0), "/atom": (200, ATOM, 0)}
 BAD: Routes = {"/error": (500, "Internal Server Error", 0),
@@ -48,7 +48,14 @@ class _Partner(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
         status, body, delay = self.server.routes.get(self.path, (404, "not found", 0))
-        time.sleep(delay)
+        if delay == TRICKLE:
+            return self._trickle()
+        if delay == TOGETHER:
+            try:  # answered only once every feed has asked: they are fetched at the same time
+                self.server.together.wait()
+            except threading.BrokenBarrierError:
+                status, body = 503, "alone"
+        self.server.closing.wait(max(delay, 0))
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/xml; charset=utf-8")
@@ -56,6 +63,18 @@ class _Partner(BaseHTTPRequestHandler):
             self.wfile.write(body.encode("utf-8"))
         except OSError:
             pass  # the build stopped waiting, as it should
+
+    def _trickle(self) -> None:
+        """A feed that never ends: a byte now and then, well within the socket timeout, for
+        longer than _bounded waits."""
+        with contextlib.suppress(OSError):  # the build stopped reading, as it should
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(int(120 / (TIMEOUT / 4))):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                if self.server.closing.wait(TIMEOUT / 4):
+                    return
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -65,6 +84,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     routes: Routes
     requests: list[str]
+    together: threading.Barrier
+    closing: threading.Event  # set when the test ends: slow answers stop waiting
 
     @property
     def url(self) -> str:
@@ -77,15 +98,22 @@ GOOD_EVERYWHERE: Routes = {path: (200, RSS, 0) for path in [*GOOD, *BAD, "/gone"
 
 @contextlib.contextmanager
 def _serving(routes: Routes) -> Iterator[_Server]:
+    before = set(threading.enumerate())
     server = _Server(("127.0.0.1", 0), _Partner)
-    server.routes, server.requests = routes, []
+    server.routes, server.requests, server.closing = routes, [], threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield server
     finally:
+        server.closing.set()
         server.shutdown()
         server.server_close()
+        # No thread of this test (the server's, or a build's still reading a slow feed) may
+        # outlive it: the process would no longer fork, and later tests would run their
+        # parallel steps in this process without knowing it (see parallel._can_fork).
+        for left in set(threading.enumerate()) - before:
+            left.join(timeout=10)
 
 
 @pytest.fixture
@@ -238,6 +266,26 @@ def test_many_slow_partners_cannot_hold_the_build(make_site, tmp_path, partner_s
     assert result.code == 0
     assert _box(site) == {}
     assert len(_warnings(site, result)) == 20
+
+
+def test_partner_feeds_are_fetched_at_the_same_time(make_site, tmp_path, partner_server):
+    urls = {f"Cơ quan {n}": f"{partner_server.url}/together?{n}" for n in range(8)}
+    partner_server.routes = {f"/together?{n}": (200, RSS, TOGETHER) for n in range(8)}
+    partner_server.together = threading.Barrier(8, timeout=TIMEOUT * 4)
+    site, build = _site(make_site, tmp_path, urls)
+    result = build()
+    assert (result.code, result.err) == (0, "")
+    assert len(_box(site)) == 8
+
+
+def test_a_feed_that_never_ends_is_cut_off(make_site, tmp_path, partner_server):
+    partner_server.routes = {"/trickle": (200, RSS, TRICKLE)}
+    site, build = _site(make_site, tmp_path, {"Bộ": f"{partner_server.url}/trickle"})
+    result = build()  # returns within _bounded's guard, or the test fails
+    assert result.code == 0
+    assert _box(site) == {}
+    [line] = _warnings(site, result)
+    assert "quá thời gian chờ" in line
 
 
 def test_bad_partner_settings_are_configuration_errors(make_site):
