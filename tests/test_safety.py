@@ -1,6 +1,7 @@
 """Whatever an editor pastes, readers get escaped text and sanitised HTML."""
 
 import os
+import sys
 
 import markdown
 import pytest
@@ -8,6 +9,7 @@ from conftest import article
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from sokhcn_site import markup
 from sokhcn_site.markup import (
     _SYNTAX,
     BodyContext,
@@ -192,6 +194,26 @@ CONTEXT = BodyContext("tin/a.md", "/sub/", ("www.youtube.com",))
 )  # fmt: skip
 def test_the_sanitiser_keeps_only_what_news_articles_need(raw, clean):
     assert sanitise(raw, CONTEXT) == (clean, ())
+
+
+@pytest.mark.parametrize("problem", [KeyboardInterrupt, RuntimeError])
+def test_an_error_or_ctrl_c_in_the_link_filter_is_raised_not_turned_into_a_dropped_link(
+    monkeypatch, problem
+):
+    """nh3 would print it and drop the href: Ctrl-C published, and cached, a link to nowhere."""
+
+    def interrupted(*args: object) -> str:
+        raise problem
+
+    hook = sys.unraisablehook
+    monkeypatch.setattr(markup, "_resolve_url", interrupted)
+    with pytest.raises(problem):
+        sanitise('<a href="b.md" title="B">B</a>', CONTEXT)
+    assert sys.unraisablehook is hook
+    monkeypatch.undo()
+    assert sanitise('<a href="b.md">B</a>', CONTEXT)[0].startswith(
+        '<a href="/__sokhcn_md__/tin/b.md"'
+    )
 
 
 def test_a_dropped_embed_is_a_warning(make_site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -198,17 +199,27 @@ def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]
     import nh3
 
     escapes: list[str] = []
-    cleaned = nh3.clean(
-        fragment,
-        tags=set(_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-        attribute_filter=_attribute_filter(context, escapes),
-        url_schemes={"http", "https", "mailto", "tel"},
-        filter_style_properties={"text-align"},
-        link_rel="noopener",
-        id_prefix=BODY_ID_PREFIX,
-    )
+    # nh3 hands what the filter raises to sys.unraisablehook, which prints it, and drops the
+    # attribute: a bug of ours, or Ctrl-C, would give a page without a link, published and
+    # cached. Raised here instead, after the fact.
+    raised: list[Any] = []
+    unraisable, sys.unraisablehook = sys.unraisablehook, raised.append
+    try:
+        cleaned = nh3.clean(
+            fragment,
+            tags=set(_TAGS),
+            clean_content_tags={"script", "style"},
+            attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+            attribute_filter=_attribute_filter(context, escapes),
+            url_schemes={"http", "https", "mailto", "tel"},
+            filter_style_properties={"text-align"},
+            link_rel="noopener",
+            id_prefix=BODY_ID_PREFIX,
+        )
+    finally:
+        sys.unraisablehook = unraisable
+    if raised:
+        raise raised[0].exc_value
     return cleaned, tuple(escapes)
 
 
