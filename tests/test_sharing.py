@@ -2,7 +2,7 @@
 
 import json
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from conftest import article
 
@@ -81,3 +81,29 @@ def test_article_pages_carry_open_graph_twitter_and_news_article(make_site):
     # The shared images are real files of the site.
     for path in ("static/img/chia-se.png", "static/img/logo.png"):
         assert (site.output / path).read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_shared_picture_named_in_vietnamese_with_spaces_is_a_valid_address(make_site):
+    name = "ảnh/hội nghị.jpg"
+    site = make_site({f"content/{CAT}/2020-01-14-a.md": article("A", image=name),
+                      f"content/{CAT}/{name}": b"\xff\xd8jpeg"})  # fmt: skip
+    assert site.build().code == 0
+    page = site.html(f"{CAT}/a/index.html")
+    [url] = _meta(page, "og:image")
+    assert url == "https://example.test/tin/%E1%BA%A3nh/h%E1%BB%99i%20ngh%E1%BB%8B.jpg"
+    assert _json_ld(page)["image"] == [url]
+    path = unquote(urlsplit(url).path).removeprefix("/")
+    assert (site.output / path).read_bytes() == b"\xff\xd8jpeg"
+
+
+def test_a_shared_picture_must_be_a_file_of_the_site_or_a_web_address(make_site):
+    files = {f"content/{CAT}/2020-01-14-a.md": article("A", image="ftp://a.vn/b.png"),
+             f"content/{CAT}/2020-01-15-b.md": article("B", image="http://a.vn/b.png")}  # fmt: skip
+    site = make_site(files)
+    result = site.build()
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"{site.root}/content/{CAT}/2020-01-14-a.md:4: error: 'image: ftp://a.vn/b.png' phải là "
+        "tệp của trang web hoặc một địa chỉ https://...; sửa lại địa chỉ hoặc bỏ dòng này"
+    )
+    assert "2020-01-15-b.md" not in result.err

@@ -111,6 +111,12 @@ class _Fields:
             return False
         return value
 
+    def check_address(self, key: str, value: str) -> None:
+        """Fail a value with "://" that is not an http(s) address (a path in the site has none)."""
+        if "://" in value and not value.lower().startswith(("https://", "http://")):
+            self.fail(key, f"'{key}: {value}' phải là tệp của trang web hoặc một địa chỉ "
+                           "https://...; sửa lại địa chỉ hoặc bỏ dòng này")  # fmt: skip
+
     def tags(self) -> tuple[str, ...]:
         value: Any = self.data.get("tags") or []
         if isinstance(value, str):
@@ -262,6 +268,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     date = fields.date("date", config, required=True)
     slug = fields.slug(file_slug(source.rel))
     values = {key: fields.text(key) for key in _TEXT_KEYS}
+    fields.check_address("image", values["image"])
     updated = fields.date("updated", config)
     draft = fields.flag("draft")
     tags = fields.tags()

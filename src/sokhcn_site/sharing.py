@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from .model import Article, SiteConfig
 
@@ -19,8 +20,10 @@ class Sharing:
 
 
 def absolute_url(config: SiteConfig, path: str) -> str:
-    """A site-relative path as an absolute URL; absolute URLs and "" stay as they are."""
-    return path if not path or "://" in path else config.base_url + path.lstrip("/")
+    """A site-relative path as an absolute URL, %-encoded (a picture's name may have spaces
+    and Vietnamese letters, which crawlers do not take as they are); absolute URLs and ""
+    stay as they are."""
+    return path if not path or "://" in path else config.base_url + quote(path.lstrip("/"))
 
 
 def news_article(config: SiteConfig, article: Article, url: str, image: str) -> dict[str, Any]:
