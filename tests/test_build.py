@@ -213,6 +213,17 @@ def test_slugs_come_from_file_names_and_survive_title_edits(make_site):
     )
 
 
+def test_the_folder_of_a_listings_later_pages_is_no_article_slug(make_site):
+    site = make_site({f"content/{CAT}/2020-01-14-page.md": article("Trang"),
+                      f"content/{CAT}/b.md": article("B", slug="Page")})  # fmt: skip
+    result = site.build()
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in result.err.splitlines()] == [
+        f"slug 'page' dành riêng cho các trang sau của danh sách chuyên mục ({CAT}/page/2/...); "
+        "đổi tên tệp hoặc thêm `slug: ...` khác"
+    ] * 2
+
+
 def test_decomposed_vietnamese_comes_out_composed(make_site):
     title = unicodedata.normalize("NFD", "Hội nghị khoa học")
     site = make_site(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
-from .listings import site_listings
+from .listings import PAGINATION, site_listings
 from .markup import MD_LINK
 from .model import Article, ArticleLink, Category, Origin, Page, Site, SiteConfig, Teaser
 
@@ -71,12 +71,19 @@ def _categories(config: SiteConfig, articles: tuple[Article, ...]) -> tuple[Cate
     return tuple(result)
 
 
-def _duplicate_slugs(articles: Sequence[Article]) -> list[Diagnostic]:
+def _unusable_slugs(articles: Sequence[Article]) -> list[Diagnostic]:
+    """Articles whose URL another article of the category, or its listing pages, has."""
     seen: dict[tuple[str, str], Article] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         first = seen.setdefault(article.key, article)
-        if first is not article:
+        if article.slug == PAGINATION:
+            problems.append(error(
+                article.source, 1,
+                f"slug '{PAGINATION}' dành riêng cho các trang sau của danh sách chuyên mục "
+                f"({article.category}/{PAGINATION}/2/...); đổi tên tệp hoặc thêm `slug: ...` khác",
+            ))  # fmt: skip
+        elif first is not article:
             problems.append(error(
                 article.source, 1,
                 f"slug '{article.slug}' đã được dùng bởi {first.source} trong cùng chuyên mục; "
@@ -169,7 +176,7 @@ def collect(
     include_drafts: bool = False,
 ) -> tuple[Site, list[Diagnostic]]:
     """Everything the renderer needs, computed once for the whole site."""
-    duplicates = _duplicate_slugs([a for _, a in parsed])
+    duplicates = _unusable_slugs([a for _, a in parsed])
     # The later of two articles with one URL stays out, so the rest can still be rendered.
     rejected = {d.path for d in duplicates}
     articles = [a for _, a in parsed if a.source not in rejected]

@@ -6,10 +6,13 @@ from collections.abc import Sequence
 
 from .model import Article, Category, Listing, Teaser
 
+# The folder of a listing's later pages: no article of a category may have it as its slug.
+PAGINATION = "page"
+
 
 def page_path(base: str, number: int) -> str:
     """Page 1 lives at `base`, page n at `base`page/n/."""
-    return base if number == 1 else f"{base}page/{number}/"
+    return base if number == 1 else f"{base}{PAGINATION}/{number}/"
 
 
 def paginate(
