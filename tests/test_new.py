@@ -85,20 +85,30 @@ def test_an_unknown_category_is_refused(make_site):
     site = make_site({"content/thong-bao/2020-01-01-a.md": "x"}, CONFIG)
     result = _new(site, "Tin", "--category", "tin-tuc")
     assert result.code == 1
-    assert "error: chưa có chuyên mục 'tin-tuc'; các chuyên mục hiện có: thong-bao, tin" in (
-        result.err
-    )
+    assert "error: chưa có chuyên mục 'tin-tuc'; các chuyên mục hiện có: tin. " in result.err
     assert not (site.root / "content/tin-tuc").exists()
     bad_name = _new(site, "Tin", "--category", "Tin Tức")
     assert bad_name.code == 1
     assert "'tin-tuc'" in bad_name.err
 
 
-def test_a_category_folder_without_a_declaration_is_accepted(make_site):
-    site = make_site({"content/thong-bao/2020-01-01-a.md": "x"}, CONFIG)
+def test_a_folder_site_yaml_does_not_list_is_refused_as_the_build_would(make_site):
+    site = make_site({"content/thong-bao/2020-01-01-a.md": article("A")}, CONFIG)
+    assert site.build().code == 1  # "chuyên mục 'thong-bao' chưa được khai báo"
+    result = _new(site, "Thông báo mới", "--category", "thong-bao", "--date", "2024-01-02")
+    assert result.code == 1
+    assert "error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. " in result.err
+    assert not (site.root / "content/thong-bao/2024-01-02-thong-bao-moi.md").exists()
+
+
+def test_without_categories_in_site_yaml_a_folder_is_a_category(make_site):
+    site = make_site({"content/thong-bao/2020-01-01-a.md": article("A")})
     result = _new(site, "Thông báo mới", "--category", "thong-bao", "--date", "2024-01-02")
     assert result.code == 0, result.err
     assert (site.root / "content/thong-bao/2024-01-02-thong-bao-moi.md").is_file()
+    assert site.build().code == 0
+    refused = _new(site, "Tin", "--category", "tin-tuc")
+    assert "error: chưa có chuyên mục 'tin-tuc'; các chuyên mục hiện có: thong-bao. " in refused.err
 
 
 def test_a_bad_date_is_refused_with_the_format_to_use(make_site):

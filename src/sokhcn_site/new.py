@@ -55,15 +55,17 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
             f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
             f"không dấu, nối bằng dấu '-', ví dụ '{slug_of(category) or 'tin-tuc'}'"
         )
-    if config.declared_category(category) is None and not (content / category).is_dir():
-        known = sorted({slug for slug, _ in config.categories} | _folders(content))
-        listed = ", ".join(known) if known else "(chưa có)"
-        return (
-            f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
-            f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
-            "của site.yaml"
-        )
-    return None
+    # The build's rule (collect): when site.yaml lists categories, only those; else folders.
+    declared = [slug for slug, _ in config.categories]
+    if category in declared or (not declared and (content / category).is_dir()):
+        return None
+    known = declared or sorted(_folders(content))
+    listed = ", ".join(known) if known else "(chưa có)"
+    return (
+        f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
+        f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
+        "của site.yaml"
+    )
 
 
 def _folders(content: Path) -> set[str]:
