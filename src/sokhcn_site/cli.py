@@ -73,7 +73,9 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     add_build_options(parser)
     talk = parser.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    talk.add_argument("-v", "--verbose", action="store_true", help="list every file written")
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="list every file of the site (written or kept)"
+    )
     parser.set_defaults(run=run_build)
 
 
