@@ -202,7 +202,7 @@ def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]
     # nh3 hands what the filter raises to sys.unraisablehook, which prints it, and drops the
     # attribute: a bug of ours, or Ctrl-C, would give a page without a link, published and
     # cached. Raised here instead, after the fact.
-    raised: list[Any] = []
+    raised: list[sys.UnraisableHookArgs] = []
     unraisable, sys.unraisablehook = sys.unraisablehook, raised.append
     try:
         cleaned = nh3.clean(
@@ -219,7 +219,8 @@ def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]
     finally:
         sys.unraisablehook = unraisable
     if raised:
-        raise raised[0].exc_value
+        problem = raised[0].exc_value
+        raise problem if problem is not None else RuntimeError(raised[0].err_msg)
     return cleaned, tuple(escapes)
 
 

@@ -103,7 +103,8 @@ def _collisions(paths: list[str], site: Site, copies: Sequence[Deferred]) -> lis
     if not clashes:
         return []
     made_from: dict[str, list[tuple[str, bool]]] = {}  # path -> (file, whether copied)
-    for item in (*site.articles, *site.pages):
+    pages: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    for item in pages:
         made_from.setdefault(f"{item.path}index.html", []).append((item.source, False))
     for copy in copies:  # its one argument is the Source (see copies)
         made_from.setdefault(copy.path, []).append((copy.args[0].display, True))
