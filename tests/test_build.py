@@ -7,6 +7,8 @@ import unicodedata
 from datetime import datetime, timedelta
 
 import feedparser
+import lxml.etree
+import lxml.html
 from conftest import ROOT, article
 
 CAT = "tin-hoat-dong-cua-so"
@@ -99,6 +101,32 @@ def test_feeds_read_by_a_feed_reader(make_site):
     home = site.html("index.html")
     assert home.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [
         "https://example.test/rss.xml"
+    ]
+
+
+def test_feed_items_carry_their_html_escaped_with_every_link_absolute(make_site):
+    """Readers show an item away from the site: "/portal/tin/anh.png" would lead nowhere."""
+    body = "![Ảnh](anh.png) [B](b.md) [phần 2](#phan-2)"
+    site = make_site({f"content/{CAT}/a.md": article("A", "2020-01-15", body=body),
+                      f"content/{CAT}/b.md": article("B"), f"content/{CAT}/anh.png": b"png"},
+                     {"base_url": "https://example.test/portal/"})  # fmt: skip
+    assert site.build().code == 0
+    page = f"https://example.test/portal/{CAT}/a/"
+    for name in ("rss.xml", "atom.xml", f"{CAT}/rss.xml"):
+        feed = feedparser.parse((site.output / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        html = lxml.html.fragment_fromstring(feed.entries[0].content[0].value, create_parent=True)
+        assert html.xpath("//img/@src") == [f"https://example.test/portal/{CAT}/anh.png"]
+        assert html.xpath("//a/@href") == [
+            f"https://example.test/portal/{CAT}/b/",
+            f"{page}#nd-phan-2",
+        ]
+    contents = lxml.etree.parse(site.output / "atom.xml").xpath("//*[local-name()='content']")
+    assert [content.get("type") for content in contents] == ["html", "html"]  # no "CDATA"
+    links = site.html(f"{CAT}/a/index.html").xpath("//head/link[@rel='alternate']")
+    assert [(link.get("title"), link.get("href")) for link in links] == [
+        (f"{CAT} - Sở Thử Nghiệm (RSS)", f"https://example.test/portal/{CAT}/rss.xml"),
+        ("Sở Thử Nghiệm (Atom)", "https://example.test/portal/atom.xml"),
     ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .model import Article, Deferred, Site, SiteConfig
 
@@ -13,11 +15,28 @@ if TYPE_CHECKING:
 
 # An empty feed still needs a date; a fixed one keeps builds reproducible.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_TYPES = {False: "application/rss+xml", True: "application/atom+xml"}
+# A sanitised body's URL-bearing tags (nh3 writes every attribute double-quoted, a '"' in a
+# value as &quot;), and in one its root-relative or in-page URL.
+_URL_TAG = re.compile(r'<(?:a|img|iframe)\s(?:[^>"]|"[^"]*")*>')
+_LOCAL_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)|#)')
+
+
+def absolute_links(fragment: str, page: str) -> str:
+    """`fragment` of the page at URL `page` with its links and images made absolute: a feed
+    reader shows an item away from the site, where "/anh.jpg" and "#phan-2" lead nowhere."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page))
+
+    def absolute(url: re.Match[str]) -> str:
+        return url.group(1) + (origin + "/" if url.group(2) == "/" else page + "#")
+
+    return _URL_TAG.sub(lambda tag: _LOCAL_URL.sub(absolute, tag.group(0)), fragment)
 
 
 def _feed(
-    config: SiteConfig, articles: Sequence[Article], title: str, page: str, feed: str
-) -> FeedGenerator:
+    config: SiteConfig, articles: Sequence[Article], title: str, page: str, feed: str,
+    atom: bool,
+) -> FeedGenerator:  # fmt: skip
     """A feed of `articles` whose channel links to `page` and to itself at `feed`."""
     from feedgen.feed import FeedGenerator  # with lxml, slow to import; only when a feed is made
 
@@ -29,7 +48,7 @@ def _feed(
     fg.title(title)
     fg.subtitle(config.description or config.name)
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
-    fg.link(href=base + feed, rel="self")
+    fg.link(href=base + feed, rel="self", type=_TYPES[atom])
     fg.link(href=base + page, rel="alternate")
     fg.language("vi")
     fg.author({"name": config.footer.name or config.name})
@@ -45,7 +64,8 @@ def _feed(
         entry.published(article.date)
         entry.updated(article.updated or article.date)
         entry.description(article.summary or article.title, isSummary=True)
-        entry.content(article.html, type="CDATA")
+        # As escaped HTML: Atom knows no content type "CDATA".
+        entry.content(absolute_links(article.html, url), type="html")
         if article.author:
             entry.author({"name": article.author})
             entry.dc.dc_creator(article.author)
@@ -57,8 +77,13 @@ def make_feed(
     atom: bool,
 ) -> bytes:  # fmt: skip
     """The feed file at `feed`, in Atom or RSS 2.0."""
-    made = _feed(config, articles, title, page, feed)
+    made = _feed(config, articles, title, page, feed, atom)
     return made.atom_str(pretty=True) if atom else made.rss_str(pretty=True)
+
+
+def category_feed_title(category: str, site: str) -> str:
+    """The title of a category's feed, given the names of the category and of the site."""
+    return f"{category} - {site}"
 
 
 def feed_files(site: Site, fingerprint: Callable[[Any], bytes]) -> tuple[Deferred, ...]:
@@ -68,7 +93,7 @@ def feed_files(site: Site, fingerprint: Callable[[Any], bytes]) -> tuple[Deferre
     config, size, title = site.config, site.config.feed_size, site.config.name
     newest = tuple(site.articles[:size])
     feeds = [(newest, title, "", "rss.xml", False), (newest, title, "", "atom.xml", True)] + [
-        (category.articles[:size], f"{category.name} - {title}", category.path,
+        (category.articles[:size], category_feed_title(category.name, title), category.path,
          f"{category.path}rss.xml", False)
         for category in site.categories
     ]  # fmt: skip

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from .errors import Diagnostic, error
+from .feeds import category_feed_title
 from .model import Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
 from .sharing import article_sharing
@@ -119,23 +120,31 @@ class PagePlan(Sequence[PageJob]):
         if index < listings:
             listing = site.listings[index]
             return self._job(path, "listing.html", path, listing=listing,
-                             feed_path=listing.feed_path,
-                             partners=site.partners if listing.path == "" else ())  # fmt: skip
+                             partners=site.partners if listing.path == "" else (),
+                             **self._feed(listing.category))  # fmt: skip
         if index < articles:
             article, others = site.articles[index - listings], site.other_news[index - listings]
             return self._job(path, "article.html", article.source, article=article,
                              category_name=self._names[article.category],
                              other_news=tuple(self._links[other.source] for other in others),
                              sharing=Derived(article_sharing, (site.config, article)),
-                             feed_path=f"{article.category}/rss.xml")  # fmt: skip
+                             **self._feed(article.category))  # fmt: skip
         if index < pages:
             return self._job(path, "page.html", site.pages[index - articles].source,
-                             page=site.pages[index - articles], feed_path="rss.xml")  # fmt: skip
+                             page=site.pages[index - articles], **self._feed(None))  # fmt: skip
         if path == SEARCH_PAGE:
             categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in site.categories)
             return self._job(path, "search.html", path, categories=categories,
-                             feed_path="rss.xml")  # fmt: skip
-        return self._job(path, "404.html", path, feed_path="rss.xml")
+                             **self._feed(None))  # fmt: skip
+        return self._job(path, "404.html", path, **self._feed(None))
+
+    def _feed(self, category: str | None) -> dict[str, str]:
+        """The RSS feed a page announces, its category's or the site's, titled as it is."""
+        name = self._site.config.name
+        if category is None:
+            return {"feed_path": "rss.xml", "feed_title": name}
+        title = category_feed_title(self._names[category], name)
+        return {"feed_path": f"{category}/rss.xml", "feed_title": title}
 
     def _job(self, path: str, template: str, subject: str, **values: Any) -> PageJob:
         context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
