@@ -62,6 +62,21 @@ def test_raw_html_in_bodies_is_sanitised(make_site):
     assert "alert" not in content.text_content()
 
 
+def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_site):
+    """The title is the page's one h1; "# Phần một" lost its tag and became a bare line."""
+    body = "# Phần một {#mot}\n\nĐoạn.\n\n## Mục con\n\n###### Sâu nhất\n\n<h1>Thô</h1>"
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body),
+                      f"content/{CAT}/b.md": article("B", body="## Giữ nguyên")})  # fmt: skip
+    assert site.build().code == 0
+    [content] = site.html(f"{CAT}/a/index.html").find_class("body")
+    headings = [(h.tag, h.text, h.get("id")) for h in content if h.tag.startswith("h")]
+    assert headings == [("h2", "Phần một", "nd-mot"), ("h3", "Mục con", None),
+                        ("h6", "Sâu nhất", None), ("h2", "Thô", None)]  # fmt: skip
+    assert (content.text or "").strip() == ""  # no text outside an element
+    [content] = site.html(f"{CAT}/b/index.html").find_class("body")
+    assert [h.tag for h in content] == ["h2"]
+
+
 def test_relative_links_cannot_point_outside_content(make_site):
     site = make_site({f"content/{CAT}/a.md": article("A", body="[x](../../../etc/passwd)")})
     result = site.build()

@@ -194,6 +194,18 @@ def render_markdown(text: str, *, extra: bool | None = None) -> str:
         raise
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def demote_headings(fragment: str) -> str:
+    """`fragment` with every heading a level lower if it has an <h1>: the page's title is
+    its one <h1>, which the sanitiser keeps out of bodies (dropping "# Tiêu đề"'s tag left
+    its text a bare line)."""
+    if "<h1" not in fragment and "<H1" not in fragment:
+        return fragment
+    return _HEADING.sub(lambda tag: f"<{tag.group(1)}h{min(int(tag.group(2)) + 1, 6)}", fragment)
+
+
 def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]:
     """Keep only allow-listed markup; return the HTML and the links that point outside content/."""
     import nh3

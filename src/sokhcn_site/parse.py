@@ -18,6 +18,7 @@ from .markup import (
     MD_LINK,
     BodyContext,
     Reference,
+    demote_headings,
     first_paragraph,
     references,
     render_markdown,
@@ -184,7 +185,7 @@ def _body(
             "nội dung lồng nhau quá sâu (danh sách hoặc trích dẫn trong nhau hàng nghìn cấp); "
             "hãy sửa lại phần nội dung",
         )]  # fmt: skip
-    html, escapes = sanitise(rendered, context)
+    html, escapes = sanitise(demote_headings(rendered), context)
     problems = [
         error(
             source.display,
