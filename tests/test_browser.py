@@ -186,6 +186,18 @@ def test_other_news_and_pagination_links_work(page, base):
         assert page.url == base + start
 
 
+def test_pages_load_without_a_failed_request_or_a_console_error(page, base):
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else 0)
+    page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+    page.on("console", lambda m: failed.append(m.text) if m.type == "error" else 0)
+    for path in ("", TONG_KET, f"{CAT}/page/2/", "gioi-thieu/", "tim-kiem/?q=khoa%20hoc"):
+        assert page.goto(base + path).status == 200
+        page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#results li")
+    assert failed == []
+
+
 # ------------------------------------------------------------------- print ----
 
 

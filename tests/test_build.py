@@ -150,7 +150,14 @@ def test_sitemap_robots_404_static_and_pages(make_site):
         assert f"<loc>https://example.test/{path}</loc>" in sitemap
     assert sitemap.count("<url>") == 2 + 2 + 12 + 1 + 1  # + the search page
     assert "Sitemap: https://example.test/sitemap.xml" in (site.output / "robots.txt").read_text()
-    assert "Không tìm thấy trang" in site.html("404.html").findtext(".//h1")
+    missing = site.html("404.html")
+    assert "Không tìm thấy trang" in missing.findtext(".//h1")
+    # Served at any missing address: not to be indexed, and no address of its own.
+    assert missing.xpath("//head/meta[@name='robots']/@content") == ["noindex"]
+    assert not missing.xpath("//head/link[@rel='canonical']")
+    assert site.html("gioi-thieu/index.html").xpath("//head/link[@rel='canonical']/@href") == [
+        "https://example.test/gioi-thieu/"
+    ]
     assert (site.output / "static/img/logo.png").read_bytes() == b"\x89PNG"
     assert (site.output / "static/css/site.css").exists()
     assert site.html("gioi-thieu/index.html").findtext(".//h1") == "Giới thiệu"
