@@ -1,5 +1,6 @@
 """Whole builds of small sites, read back as browsers and feed readers read them."""
 
+import html
 import os
 import subprocess
 import sys
@@ -128,6 +129,23 @@ def test_feed_items_carry_their_html_escaped_with_every_link_absolute(make_site)
         (f"{CAT} - Sở Thử Nghiệm (RSS)", f"https://example.test/portal/{CAT}/rss.xml"),
         ("Sở Thử Nghiệm (Atom)", "https://example.test/portal/atom.xml"),
     ]
+
+
+def test_a_summary_that_reads_like_html_stays_text_in_every_feed(make_site):
+    """An RSS description is HTML to its readers: text once escaped would come back a tag."""
+    text = "Giá <img src=x onerror=alert(1)> & ưu đãi"
+    files = {f"content/{CAT}/a.md": article("A", body=html.escape(text)),
+             f"content/{CAT}/b.md": article("B", summary=text)}  # fmt: skip
+    site = make_site(files)
+    assert site.build().code == 0
+    for name in ("rss.xml", f"{CAT}/rss.xml"):
+        descriptions = lxml.etree.parse(site.output / name).xpath("//item/description/text()")
+        assert len(descriptions) == 2
+        for description in descriptions:  # as a reader takes it: HTML
+            shown = lxml.html.fragment_fromstring(description, create_parent=True)
+            assert not shown.xpath("//img") and shown.text_content() == text
+    summaries = lxml.etree.parse(site.output / "atom.xml").xpath("//*[local-name()='summary']")
+    assert [(s.get("type"), s.text) for s in summaries] == [(None, text), (None, text)]
 
 
 def test_summary_defaults_to_the_first_paragraph(make_site):

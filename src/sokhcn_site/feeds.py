@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -63,7 +64,10 @@ def _feed(
         entry.link(href=url)
         entry.published(article.date)
         entry.updated(article.updated or article.date)
-        entry.description(article.summary or article.title, isSummary=True)
+        # RSS readers take a description as HTML, Atom's summary is text: once escaped,
+        # "&lt;img onerror=...&gt;" in a summary would be read as a tag.
+        summary = article.summary or article.title
+        entry.description(summary if atom else html.escape(summary, quote=False), isSummary=True)
         # As escaped HTML: Atom knows no content type "CDATA".
         entry.content(absolute_links(article.html, url), type="html")
         if article.author:
