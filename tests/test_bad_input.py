@@ -2,6 +2,7 @@
 
 import os
 
+import feedparser
 from conftest import article
 
 CAT = "tin"
@@ -111,3 +112,74 @@ def test_symlink_pointing_outside_content_is_refused(make_site, tmp_path):
     assert result.code == 1
     assert "lo.txt:1: error: liên kết tượng trưng trỏ ra ngoài thư mục" in result.err
     assert not site.output.exists()
+
+
+def test_control_characters_are_taken_out_with_a_warning_and_every_feed_is_made(make_site):
+    """Pasted from Word or a PDF (a form feed), or written as a YAML escape or an entity: no
+    XML may hold them, and the feeds' writer failed with a traceback."""
+    body = "Đoạn một.\n\nĐoạn\x0c hai &#1; tiếp.\n"
+    files = {f"content/{CAT}/a.md": '---\ntitle: "Tin\\x01 mới"\ndate: 2020-01-14\n'
+                                     'tags: ["a\\x02b"]\n---\n' + body}  # fmt: skip
+    site = make_site(files)
+    result = site.build()
+    assert result.code == 0, result.err
+    fix = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
+    where = f"{site.root}/content/{CAT}/a.md"
+    assert result.err.splitlines() == [
+        f"{where}:2: warning: 'title' có ký tự điều khiển vô hình {fix}",
+        f"{where}:4: warning: 'tags' có ký tự điều khiển vô hình {fix}",
+        f"{where}:8: warning: phần nội dung có ký tự điều khiển vô hình {fix}",
+    ]
+    page = site.html(f"{CAT}/a/index.html")
+    assert page.findtext(".//h1") == "Tin mới"
+    assert page.find_class("body")[0].text_content().split() == "Đoạn một. Đoạn hai tiếp.".split()
+    for feed in ("rss.xml", "atom.xml", f"{CAT}/rss.xml"):
+        assert feedparser.parse((site.output / feed).read_bytes()).entries[0].title == "Tin mới"
+
+
+def test_a_control_character_in_site_yaml_is_a_configuration_error(make_site):
+    site = make_site(
+        {f"content/{CAT}/a.md": article()}, {"name": "Sở\x00", "footer": {"fax": "\x0c"}}
+    )
+    result = site.build()
+    assert result.code == 2
+    assert "'name' contains a control character (such as U+0000); remove it" in result.err
+    assert "'footer' contains a control character" in result.err
+
+
+def test_huge_values_are_reported_not_raised(make_site):
+    """Python converts no integer of over 4,300 digits to text; an alias bomb is billions long."""
+    bomb = "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9) if p else ', '.join(['x'] * 9)}]\n"
+                   for n, p in zip("abcdefghi", ["", *"abcdefgh"], strict=True))  # fmt: skip
+    files = {
+        f"content/{CAT}/so.md": f"---\ntitle: {'9' * 5000}\ndate: 2020-01-14\n---\nx\n",
+        f"content/{CAT}/bom.md": f"---\ntitle: Bom\n{bomb}date: *i\n---\nx\n",
+        f"content/{CAT}/ngay.md": f"---\ntitle: Ngày\ndate: {'1' * 5000}\n---\nx\n",
+    }
+    site = make_site(files)
+    result = site.build()
+    assert result.code == 1
+    where, hint = (
+        f"{site.root}/content/{CAT}",
+        "viết ngày theo dạng 2020-01-14 hoặc 2020-01-14 08:30",
+    )
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{where}/bom.md:12: error: ngày '(danh sách)' không đúng định dạng; {hint}",
+        f"{where}/ngay.md:3: error: ngày '{'1' * 40}…' không đúng định dạng; {hint}",
+    ]
+    site.write(f"content/{CAT}/bom.md", article("Bom"))
+    site.write(f"content/{CAT}/ngay.md", article("Ngày"))
+    assert site.build().code == 0
+    assert site.html(f"{CAT}/so/index.html").findtext(".//h1") == "9" * 5000
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error(make_site):
+    site = make_site({f"content/{CAT}/a.md": article()})
+    (site.root / "content" / CAT / os.fsdecode(b"anh-\xff.jpg")).write_bytes(b"jpg")
+    result = site.build()
+    assert result.code == 1
+    assert result.err == (
+        f"{site.root}/content/{CAT}/anh-\\udcff.jpg:1: error: tên tệp không phải chữ UTF-8 "
+        "(thường do giải nén tệp zip cũ); đổi tên tệp\n"
+    )

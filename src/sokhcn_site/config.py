@@ -13,7 +13,7 @@ from .errors import Diagnostic, error
 from .frontmatter import decode
 from .model import Defaults, Footer, MenuItem, PartnerFeed, SiteConfig
 from .slugs import is_slug, slug_of
-from .yamlio import YamlProblem, load_mapping
+from .yamlio import YamlProblem, holds_control_characters, load_mapping
 
 _R = TypeVar("_R")
 
@@ -179,6 +179,9 @@ def load_config(
         checker.fail(
             key, f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
         )
+    for key, value in mapping.data.items():  # no feed can carry one
+        if holds_control_characters(value):
+            checker.fail(key, f"'{key}' contains a control character (such as U+0000); remove it")
     if not checker.text("name"):
         checker.fail("name", "'name' is required: the site's name")
     config = SiteConfig(

@@ -23,7 +23,7 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     text = str(value).strip() if isinstance(value, str | int) else None
     match = _DATE.fullmatch(text) if text else None
     if match is None:
-        raise DateProblem(f"ngày '{value}' không đúng định dạng; {DATE_HINT}")
+        raise DateProblem(f"ngày '{_shown(value)}' không đúng định dạng; {DATE_HINT}")
     year, month, day, hour, minute, second, offset = match.groups()
     calendar = (int(year), int(month), int(day))
     try:
@@ -47,6 +47,15 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         return naive.replace(tzinfo=zone).astimezone(tz)
     except OverflowError:  # year 1 or 9999 moved across midnight leaves the calendar
         raise DateProblem(f"ngày '{text}' không có trên lịch; kiểm tra lại ngày và tháng") from None
+
+
+def _shown(value: object) -> str:
+    """`value` as a message may quote it: a list (a YAML alias may make it billions of items
+    long) by what it is, a long text by its start."""
+    if not isinstance(value, str | int):
+        return "(danh sách)" if isinstance(value, list) else f"({type(value).__name__})"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _offset(text: str) -> timezone:

@@ -112,6 +112,14 @@ def _unhidden(
     return kept
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir keeps undecodable bytes as lone surrogates
+        return False
+    return True
+
+
 def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
@@ -133,6 +141,13 @@ def _read(
     display = f"{label}/{rel}"
     if "\\" in rel:  # a folder separator on Windows servers and upload tools
         problems.append(error(display, 1, "tên tệp không được chứa dấu '\\'; đổi tên tệp"))
+        return None
+    if not _is_utf8(rel):  # a name in another code page, from an old zip or Windows share
+        shown = rel.encode("utf-8", "backslashreplace").decode("utf-8")
+        problems.append(error(
+            f"{label}/{shown}", 1,
+            "tên tệp không phải chữ UTF-8 (thường do giải nén tệp zip cũ); đổi tên tệp",
+        ))  # fmt: skip
         return None
     link_problem = _link_problem(Path(entry.path), real_root) if entry.is_symlink() else None
     if link_problem:

@@ -30,6 +30,7 @@ from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
 from .slugs import slug_of
+from .yamlio import CONTROL_CHARACTERS
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -37,6 +38,7 @@ ARTICLE_KEYS = (
 )  # fmt: skip
 PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
 _TEXT_KEYS = ("author", "department", "summary", "image", "category")
+_CONTROL_FIX = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
 
 
 @fast_pickle
@@ -91,7 +93,16 @@ class _Fields:
                 "chữ có dấu ':' hay '[' thì đặt trong ngoặc kép",
             )
             return ""
-        return unicodedata.normalize("NFC", str(value).strip())
+        return self._visible(key, unicodedata.normalize("NFC", str(value).strip()))
+
+    def _visible(self, key: str, text: str) -> str:
+        """`text` without the control characters it may have, which a warning names."""
+        if CONTROL_CHARACTERS.search(text) is None:
+            return text
+        self.problems.append(warning(
+            self.path, self.line(key), f"'{key}' có ký tự điều khiển vô hình {_CONTROL_FIX}"
+        ))  # fmt: skip
+        return CONTROL_CHARACTERS.sub("", text)
 
     def date(self, key: str, config: SiteConfig, *, required: bool = False) -> datetime | None:
         value = self.data.get(key)
@@ -125,7 +136,8 @@ class _Fields:
         if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
             self.fail("tags", "'tags' phải là danh sách, ví dụ `tags: [ISO, đo lường]`")
             return ()
-        return tuple(unicodedata.normalize("NFC", str(t).strip()) for t in value if str(t).strip())
+        tags = (unicodedata.normalize("NFC", str(t).strip()) for t in value if str(t).strip())
+        return tuple(self._visible("tags", tag) for tag in tags)
 
     def unknown_keys(self, known: tuple[str, ...]) -> None:
         for key in self.data:
@@ -186,6 +198,7 @@ def _body(
             "hãy sửa lại phần nội dung",
         )]  # fmt: skip
     html, escapes = sanitise(demote_headings(rendered), context)
+    html, unseen = _without_controls(source, front, html)
     problems = [
         error(
             source.display,
@@ -195,7 +208,7 @@ def _body(
         )
         for url in escapes
     ]
-    problems += _mixed_normalisation(source.display, front.text)
+    problems += unseen + _mixed_normalisation(source.display, front.text)
     if not html.strip():
         problems.append(warning(
             source.display, front.body_line - 1,
@@ -217,6 +230,19 @@ def _body(
                 "khiếm thị và máy tìm kiếm hiểu ảnh",
             ))  # fmt: skip
     return html, refs, problems
+
+
+def _without_controls(
+    source: Source, front: FrontMatter, html: str
+) -> tuple[str, list[Diagnostic]]:
+    """The body's HTML without control characters (written, or as entities: "&#12;")."""
+    if CONTROL_CHARACTERS.search(html) is None:
+        return html, []
+    written = CONTROL_CHARACTERS.search(front.text)
+    line = front.text.count("\n", 0, written.start()) + 1 if written else front.body_line
+    return CONTROL_CHARACTERS.sub("", html), [warning(
+        source.display, line, f"phần nội dung có ký tự điều khiển vô hình {_CONTROL_FIX}"
+    )]  # fmt: skip
 
 
 def _mixed_normalisation(display: str, text: str) -> list[Diagnostic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,10 @@ YAML_HINT = (
     "mỗi dòng viết dạng `khóa: giá trị`; giá trị có dấu ':' hay '#', hoặc bắt đầu bằng "
     "'[', '{', '\"', thì đặt trong ngoặc kép, ví dụ `title: \"Hội nghị: tổng kết\"`"
 )
+
+# Characters no XML (the feeds) may hold, unseen on a page: pasted from Word or a PDF, or
+# written as YAML escapes ("\0"). Front matter and site.yaml are checked for them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -23,6 +28,17 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
+
+
+def _int_or_text(loader: Any, node: yaml.ScalarNode) -> int | str:
+    """A long run of digits as the text it is: Python converts no integer of over 4,300
+    digits to or from text (a ValueError, not a YAML error), and no field wants one."""
+    if len(node.value) > 100:
+        return str(loader.construct_scalar(node))
+    return int(loader.construct_yaml_int(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +84,22 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
             duplicates.append((key, line))
         lines[key] = line
     return YamlMapping({str(k): v for k, v in data.items()}, lines, tuple(duplicates))
+
+
+def holds_control_characters(value: object) -> bool:
+    """Whether `value`, or any text inside it, has CONTROL_CHARACTERS; iterative and once per
+    object, as YAML nests lists thousands deep and its aliases share them a billion times."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if CONTROL_CHARACTERS.search(item):
+                return True
+        elif isinstance(item, list | dict) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+    return False
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
