@@ -182,6 +182,18 @@ def test_a_file_landing_on_another_output_is_named_with_what_it_clashes_with(mak
     assert not site.output.exists()
 
 
+def test_two_names_that_differ_only_in_how_letters_are_coded_clash_once(make_site):
+    nfc, nfd = (unicodedata.normalize(form, "content/tin/hô.txt") for form in ("NFC", "NFD"))
+    site = make_site({"content/tin/a.md": article("A"), nfc: "x", nfd: "y"})
+    result = site.build()
+    assert result.code == 1
+    assert result.err == (
+        f"{site.root}/{nfc}:1: error: tệp này sẽ nằm ở 'tin/hô.txt' của trang web, trùng chỗ với "
+        "một tệp khác cùng tên nhưng gõ dấu theo kiểu khác (NFC và NFD); đổi tên tệp hoặc chuyển "
+        "nó sang thư mục khác\n"
+    )
+
+
 def test_configuration_errors_exit_2(make_site):
     site = make_site({"content/tin/a.md": article("A")}, {"summary_limit": 0})
     result = site.check()

@@ -92,6 +92,9 @@ def _search_texts(site: Site, parsing: Parsing) -> list[SearchEntry]:
     return [made[article.source] for article in site.articles]
 
 
+_TWIN = "một tệp khác cùng tên nhưng gõ dấu theo kiểu khác (NFC và NFD)"
+
+
 def _collisions(paths: list[str], site: Site, copies: Sequence[Deferred]) -> list[Diagnostic]:
     """An error on each editor's file whose output lands where another output does.
 
@@ -108,21 +111,26 @@ def _collisions(paths: list[str], site: Site, copies: Sequence[Deferred]) -> lis
         made_from.setdefault(f"{item.path}index.html", []).append((item.source, False))
     for copy in copies:  # its one argument is the Source (see copies)
         made_from.setdefault(copy.path, []).append((copy.args[0].display, True))
-    problems = []
+    problems: list[Diagnostic] = []
     for path in clashes:
         makers = made_from.get(path, [])
-        blamed = [name for name, copied in makers if copied] or [name for name, _ in makers]
-        if not blamed:
+        blamed = [i for i, (_, copied) in enumerate(makers) if copied] or range(len(makers))
+        if not makers:
             problems.append(error(path, 1, "hai phần của trang web cùng tạo ra tệp này"))
         generated = ["một tệp trang web tự tạo (trang danh sách, nguồn tin, tìm kiếm...)"]
         generated = generated if counts[path] > len(makers) else []
-        for name in blamed:
-            others = [f"tệp {other}" for other, _ in makers if other != name] + generated
-            problems.append(error(
+        for i in blamed:
+            name = makers[i][0]
+            # Names differ in the folder, or only in how their letters are coded (NFC, NFD).
+            others = [f"tệp {other}" if other != name else _TWIN
+                      for j, (other, _) in enumerate(makers) if j != i] + generated  # fmt: skip
+            problem = error(
                 name, 1,
                 f"tệp này sẽ nằm ở '{path}' của trang web, trùng chỗ với {' và '.join(others)}; "
                 "đổi tên tệp hoặc chuyển nó sang thư mục khác",
-            ))  # fmt: skip
+            )  # fmt: skip
+            if problem not in problems:
+                problems.append(problem)
     return problems
 
 
