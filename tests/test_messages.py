@@ -31,6 +31,7 @@ BAD = {
     "mui-gio-sai.md": "---\ntitle: Tin\ndate: 2020-01-14 08:00 +07:60\n---\nA\n",
     "Bai-moi.MD": article("Tin"),
     "index.html": "<p>Trùng trang chuyên mục</p>",
+    "bo-bot.md": article("Tin", body='<video src="a.mp4"></video> [x](ftp://a.vn/b)'),
 }
 
 

@@ -77,6 +77,28 @@ def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_si
     assert [h.tag for h in content] == ["h2"]
 
 
+def test_what_the_sanitiser_leaves_out_is_named_in_one_warning(make_site):
+    """A picture pasted from Word is a data: URL; an <img> with no source was all that showed."""
+    body = ("Tải [tài liệu](ftp://example.org/a.pdf).\n\n"
+            '<IMG src="data:image/png;base64,iVBORw0KGgo=" alt="biểu đồ">\n\n'
+            '<video src="https://example.org/a.mp4"></video> <b>Đậm</b>\n')  # fmt: skip
+    kept = (
+        "[Trang](https://x.vn/) [Thư](mailto:a@x.vn) <b>Đậm</b> <table><tr><td>Ô</td></tr></table>"
+    )
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body),
+                      f"content/{CAT}/b.md": article("B", body=kept)})  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert result.err == (
+        f"{site.root}/content/{CAT}/a.md:5: warning: địa chỉ ftp:, địa chỉ data:, thẻ <video> "
+        "không được giữ trên trang, chỉ liên kết http, https, mailto, tel và các thẻ HTML thông "
+        "dụng; hãy sửa lại, với ảnh thì lưu thành tệp cạnh bài viết rồi chèn "
+        "![mô tả](ten-anh.png)\n"
+    )
+    [content] = site.html(f"{CAT}/a/index.html").find_class("body")
+    assert content.xpath(".//img/@alt") == ["biểu đồ"] and not content.xpath(".//img/@src")
+
+
 def test_relative_links_cannot_point_outside_content(make_site):
     site = make_site({f"content/{CAT}/a.md": article("A", body="[x](../../../etc/passwd)")})
     result = site.build()

@@ -194,6 +194,27 @@ def render_markdown(text: str, *, extra: bool | None = None) -> str:
         raise
 
 
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+_SCHEMED_URL = re.compile(r"""\s(?:href|src)\s*=\s*["']?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):""")
+
+
+def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
+    """What sanitise leaves out of the Markdown's HTML `rendered`, in order, as (what, text to
+    find in the file): tags it does not allow (`raw_html`: whether the file can have any, as
+    only raw HTML brings them), and links and images whose scheme it drops (data:, ftp:...)."""
+    found: list[tuple[int, str, str]] = []
+    if raw_html:
+        for tag in _OPENING_TAG.finditer(rendered):
+            if tag.group(1).lower() not in _TAGS:
+                found.append((tag.start(), f"thẻ <{tag.group(1).lower()}>", f"<{tag.group(1)}"))
+    for url in _SCHEMED_URL.finditer(rendered):
+        if url.group(1).lower() not in _URL_SCHEMES:
+            found.append((url.start(), f"địa chỉ {url.group(1).lower()}:", f"{url.group(1)}:"))
+    named = {what: needle for _, what, needle in sorted(found)}  # each once, where first seen
+    return list(named.items())
+
+
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 
@@ -223,7 +244,7 @@ def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]
             clean_content_tags={"script", "style"},
             attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
             attribute_filter=_attribute_filter(context, escapes),
-            url_schemes={"http", "https", "mailto", "tel"},
+            url_schemes=set(_URL_SCHEMES),
             filter_style_properties={"text-align"},
             link_rel="noopener",
             id_prefix=BODY_ID_PREFIX,

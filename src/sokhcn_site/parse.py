@@ -20,6 +20,7 @@ from .markup import (
     Reference,
     demote_headings,
     first_paragraph,
+    left_out,
     references,
     render_markdown,
     sanitise,
@@ -199,6 +200,7 @@ def _body(
         )]  # fmt: skip
     html, escapes = sanitise(demote_headings(rendered), context)
     html, unseen = _without_controls(source, front, html)
+    unseen += _left_out(source, front, rendered, raw_html="<" in body)
     problems = [
         error(
             source.display,
@@ -230,6 +232,21 @@ def _body(
                 "khiếm thị và máy tìm kiếm hiểu ảnh",
             ))  # fmt: skip
     return html, refs, problems
+
+
+def _left_out(
+    source: Source, front: FrontMatter, rendered: str, raw_html: bool
+) -> list[Diagnostic]:
+    """One warning for the tags and links of the body that the page does not keep."""
+    dropped = left_out(rendered, raw_html)
+    if not dropped:
+        return []
+    return [warning(
+        source.display, min(line_in(front.text, needle) for _, needle in dropped),
+        f"{', '.join(what for what, _ in dropped)} không được giữ trên trang, chỉ liên kết "
+        "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
+        "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
+    )]  # fmt: skip
 
 
 def _without_controls(
