@@ -54,5 +54,11 @@ def test_an_impossible_offset_is_named(offset):
         parse_date(f"2019-02-14 08:30 {offset}", TZ)
 
 
+@pytest.mark.parametrize("text", ["9999-12-31 23:59 -12:00", "0001-01-01 00:00 +14:00"])
+def test_a_date_the_offset_moves_off_the_calendar_says_so(text):
+    with pytest.raises(DateProblem, match="đổi sang múi giờ của trang thì ra ngoài lịch"):
+        parse_date(text, TZ)
+
+
 def test_short_date_for_other_news():
     assert format_short_date(datetime(2019, 10, 9, tzinfo=TZ)) == "09/10/19"

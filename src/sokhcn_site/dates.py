@@ -46,7 +46,10 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     try:
         return naive.replace(tzinfo=zone).astimezone(tz)
     except OverflowError:  # year 1 or 9999 moved across midnight leaves the calendar
-        raise DateProblem(f"ngày '{text}' không có trên lịch; kiểm tra lại ngày và tháng") from None
+        raise DateProblem(
+            f"ngày '{text}' đổi sang múi giờ của trang thì ra ngoài lịch (trước năm 1 hay sau "
+            "năm 9999); kiểm tra lại năm"
+        ) from None
 
 
 def _shown(value: object) -> str:
