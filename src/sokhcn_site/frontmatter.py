@@ -16,6 +16,7 @@ class FrontMatter:
     body: str
     body_line: int  # file line where the body starts
     text: str  # the whole file, as split: messages find their lines in it
+    controls: bool = False  # whether the file has control characters (see parse._read)
 
 
 class FrontMatterProblem(Exception):
