@@ -249,8 +249,10 @@ def _left_out(
     dropped = left_out(rendered, raw_html)
     if not dropped:
         return []
+    # A needle not in the file (an address written with entities) points nowhere.
+    lines = [line_in(front.text, needle) for _, needle in dropped if needle in front.text]
     return [warning(
-        source.display, min(line_in(front.text, needle) for _, needle in dropped),
+        source.display, min(lines, default=front.body_line),
         f"{', '.join(what for what, _ in dropped)} không được giữ trên trang, chỉ liên kết "
         "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
         "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
