@@ -163,10 +163,11 @@ def test_sitemap_robots_404_static_and_pages(make_site):
     )  # fmt: skip
     assert site.build().code == 0
     sitemap = (site.output / "sitemap.xml").read_text()
-    for path in ["", "page/2/", f"{CAT}/", f"{CAT}/page/2/", f"{CAT}/bai-01/", "gioi-thieu/",
-                 "tim-kiem/"]:  # fmt: skip
+    for path in ["", "page/2/", f"{CAT}/", f"{CAT}/page/2/", f"{CAT}/bai-01/", "gioi-thieu/"]:
         assert f"<loc>https://example.test/{path}</loc>" in sitemap
-    assert sitemap.count("<url>") == 2 + 2 + 12 + 1 + 1  # + the search page
+    # The search page has nothing to index (its results are made in the browser): noindex.
+    assert sitemap.count("<url>") == 2 + 2 + 12 + 1
+    assert site.html("tim-kiem/index.html").xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert "Sitemap: https://example.test/sitemap.xml" in (site.output / "robots.txt").read_text()
     missing = site.html("404.html")
     assert "Không tìm thấy trang" in missing.findtext(".//h1")

@@ -9,7 +9,8 @@ from .model import Output, Site
 
 
 def _urls(site: Site) -> Iterable[tuple[str, str]]:
-    """(site-relative path, lastmod or "") for every page a reader can land on."""
+    """(site-relative path, lastmod or "") for every page worth indexing: not the search
+    page, whose results are made in the browser (it is noindex)."""
     for listing in site.listings:
         newest = listing.items[0].date.date().isoformat() if listing.items else ""
         yield listing.path, newest
@@ -17,7 +18,6 @@ def _urls(site: Site) -> Iterable[tuple[str, str]]:
         yield article.path, (article.updated or article.date).date().isoformat()
     for page in site.pages:
         yield page.path, ""
-    yield "tim-kiem/", ""
 
 
 def build_sitemap(site: Site) -> tuple[Output, ...]:
