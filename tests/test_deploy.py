@@ -42,7 +42,7 @@ def _strings(data: object) -> Iterator[str]:
 def _links(url: str, body: bytes, content_type: str) -> list[str]:
     if "html" in content_type:
         page = lxml.html.fromstring(body)
-        found = page.xpath("//a/@href | //link/@href | //img/@src | //script/@src")
+        found = page.xpath("//a/@href | //link/@href | //img/@src | //script/@src | //form/@action")
         found += page.xpath("//meta[@property='og:url' or @property='og:image']/@content")
         for script in page.xpath("//script[@type='application/ld+json']"):
             found += [s for s in _strings(json.loads(script.text)) if s.startswith(PAGES)]
