@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .markup import URL_TAG
 from .model import Article, Deferred, Site, SiteConfig
 
 if TYPE_CHECKING:
@@ -17,9 +18,8 @@ if TYPE_CHECKING:
 # An empty feed still needs a date; a fixed one keeps builds reproducible.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _TYPES = {False: "application/rss+xml", True: "application/atom+xml"}
-# A sanitised body's URL-bearing tags (nh3 writes every attribute double-quoted, a '"' in a
-# value as &quot;), and in one its root-relative or in-page URL.
-_URL_TAG = re.compile(r'<(?:a|img|iframe)\s(?:[^>"]|"[^"]*")*>')
+# In one of a sanitised body's URL-bearing tags (markup.URL_TAG: nh3 writes every attribute
+# double-quoted, a '"' in a value as &quot;), its root-relative or in-page URL.
 _LOCAL_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)|#)')
 
 
@@ -31,7 +31,7 @@ def absolute_links(fragment: str, page: str) -> str:
     def absolute(url: re.Match[str]) -> str:
         return url.group(1) + (origin + "/" if url.group(2) == "/" else page + "#")
 
-    return _URL_TAG.sub(lambda tag: _LOCAL_URL.sub(absolute, tag.group(0)), fragment)
+    return URL_TAG.sub(lambda tag: _LOCAL_URL.sub(absolute, tag.group(0)), fragment)
 
 
 def _feed(
