@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from .config import is_web_url
 from .dates import DateProblem, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
@@ -32,7 +33,7 @@ from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
 from .slugs import slug_of
-from .yamlio import CONTROL_CHARACTERS
+from .yamlio import CONTROL_CHARACTERS, has_control_bytes
 
 ARTICLE_KEYS = (
     "title", "date", "author", "department", "summary", "slug", "draft",
@@ -40,7 +41,6 @@ ARTICLE_KEYS = (
 )  # fmt: skip
 PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
 _TEXT_KEYS = ("author", "department", "summary", "image", "category")
-_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in b"\t\n\r")
 _CONTROL_FIX = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
 
 
@@ -128,7 +128,7 @@ class _Fields:
 
     def check_address(self, key: str, value: str) -> None:
         """Fail a value with "://" that is not an http(s) address (a path in the site has none)."""
-        if "://" in value and not value.lower().startswith(("https://", "http://")):
+        if "://" in value and not is_web_url(value):
             self.fail(key, f"'{key}: {value}' phải là tệp của trang web hoặc một địa chỉ "
                            "https://...; sửa lại địa chỉ hoặc bỏ dòng này")  # fmt: skip
 
@@ -184,11 +184,7 @@ def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
         front = split_front_matter(text)
     except FrontMatterProblem as exc:
         return None, error(source.display, exc.line, exc.message)
-    # Looked for in the bytes, five times faster than in the text (a rare find).
-    controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) or any(
-        char in data for char in (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-    )
-    return (dataclasses.replace(front, controls=True) if controls else front), None
+    return (dataclasses.replace(front, controls=True) if has_control_bytes(data) else front), None
 
 
 def _body(
