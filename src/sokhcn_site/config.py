@@ -20,7 +20,7 @@ _R = TypeVar("_R")
 _KEYS = (
     "name", "base_url", "timezone", "description", "page_size", "feed_size",
     "other_news", "categories", "menu", "footer", "video_hosts", "partner_feeds",
-    "partner_timeout", "default_image", "logo", "defaults", "summary_limit",
+    "partner_timeout", "default_image", "logo", "defaults", "summary_limit", "parse_timeout",
 )  # fmt: skip
 _PARTNER_KEYS = ("name", "url", "items")
 
@@ -202,6 +202,7 @@ def load_config(
         logo=_site_file(checker, "logo", "static/img/logo.png"),
         defaults=_record(checker, "defaults", Defaults),
         summary_limit=checker.count("summary_limit", 300, 1),
+        parse_timeout=_seconds(checker, "parse_timeout", 30.0),
     )
     problems = sorted(checker.problems)
     return (None if problems else config), problems

@@ -126,6 +126,8 @@ class SiteConfig:
     defaults: Defaults = Defaults()
     # Longer `summary:` fields get a warning: feed readers cut them off around here.
     summary_limit: int = 300
+    # Seconds of CPU time one file's parse may take (see timelimit).
+    parse_timeout: float = 30.0
 
     @property
     def tz(self) -> ZoneInfo:

@@ -33,6 +33,7 @@ from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
 from .slugs import slug_of
+from .timelimit import TimeUp, cpu_time_limit
 from .yamlio import CONTROL_CHARACTERS, has_control_bytes
 
 ARTICLE_KEYS = (
@@ -59,6 +60,9 @@ class Parsed:
     # An article's Teaser and ArticleLink as keys.Fingerprints writes them: every page of a
     # listing or "Các tin khác" digests them, and a build would otherwise digest all anew.
     views: tuple[str, ...] = ()
+    # False for a result that depends on more than the file: the parse ran out of time, which
+    # a less busy or faster machine may not. The cache does not keep it.
+    lasting: bool = True
 
 
 class _Fields:
@@ -390,10 +394,22 @@ class ParseJob:
 
 
 def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
-    """An article or a static page, whichever the job names."""
-    if job.category is None:
-        return parse_page(job.source, config)
-    return parse_article(job.source, job.category, config)
+    """An article or a static page, whichever the job names, or an error if its parse takes
+    more than `config.parse_timeout` seconds of CPU time."""
+    try:
+        with cpu_time_limit(config.parse_timeout):
+            if job.category is None:
+                return parse_page(job.source, config)
+            return parse_article(job.source, job.category, config)
+    except TimeUp:
+        front, _ = _read(job.source)
+        seconds = f"{config.parse_timeout:g}".replace(".", ",")
+        return Parsed(None, (error(
+            job.source.display, front.body_line if front else 1,
+            f"đọc phần nội dung mất hơn {seconds} giây (parse_timeout trong site.yaml), "
+            "thường vì hàng nghìn dấu '[' hay '(' không đóng, hoặc danh sách lồng nhau hàng "
+            "trăm cấp; hãy sửa lại phần nội dung, hoặc tăng parse_timeout nếu bài thật sự dài",
+        ),), lasting=False)  # fmt: skip
 
 
 def parse_setup(config: SiteConfig) -> SiteConfig:

@@ -62,10 +62,12 @@ def sort_out(
     articles: list[tuple[Origin, Article]] = []
     pages: list[tuple[Origin, Page]] = []
     problems: list[Diagnostic] = []
-    current: dict[bytes, Parsed] = {}  # only this build's files: the cache forgets the rest
+    current: dict[bytes, Parsed] = {}  # this build's lasting results: the cache forgets the rest
     views: dict[int, tuple[str, ...]] = {}
     for key in keys:
-        parsed = current[key] = fresh[key] if key in fresh else known[key]
+        parsed = fresh[key] if key in fresh else known[key]
+        if parsed.lasting:
+            current[key] = parsed
         if parsed.item is not None:
             prints.determined_by(parsed.item, key)
         problems.extend(parsed.diagnostics)
