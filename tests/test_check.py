@@ -253,3 +253,19 @@ def test_warnings_point_at_their_line_whatever_the_line_endings(make_site):
     for name in ("lf", "crlf", "cr"):
         found = [line.split(f"-{name}.md:", 1)[1] for line in lines if f"-{name}.md:" in line]
         assert [f.split(":", 1)[0] for f in found] == ["7", "9"], found
+
+
+def test_a_link_written_percent_encoded_is_found_at_its_line_and_told_on_one_line(make_site):
+    body = (
+        "Mở đầu.\n\n"
+        "Tải [tài liệu](t%C3%A0i%20li%E1%BB%87u.pdf).\n\n"  # an address copied from a browser
+        "Xem [đây](java%0ascript:alert(1))."  # a newline, once decoded
+    )
+    site = make_site({"content/tin/a.md": article("A", body=body)})
+    result = site.check()
+    assert result.code == 1
+    where = f"{site.root}/content/tin/a.md"
+    assert [line.split(" trỏ tới")[0] for line in result.err.splitlines()] == [
+        f"{where}:7: error: liên kết '/tin/tài liệu.pdf'",
+        f"{where}:9: error: liên kết '/tin/java\\nscript:alert(1)'",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,12 @@ from typing import Literal
 from .pickling import fast_pickle
 
 Severity = Literal["error", "warning"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_VISIBLE = {
+    code: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(chr(code), f"\\u{code:04x}")
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
 
 
 @fast_pickle
@@ -23,7 +30,10 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        """One line, whatever the message quotes (a link written `java%0ascript:` decodes to
+        two): editors' tools read `PATH:LINE:` a line at a time."""
+        text = f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return text.translate(_VISIBLE) if _CONTROL.search(text) else text
 
 
 def error(path: str, line: int, message: str) -> Diagnostic:

@@ -382,8 +382,17 @@ def _origin(
     lines = known
     if names:
         text = unicodedata.normalize("NFC", front.text)
-        lines += tuple((name, text_line(text, name)) for name in dict.fromkeys(names))
+        lines += tuple((name, _line(text, name, front.body_line)) for name in dict.fromkeys(names))
     return Origin(source.rel, source.display, lines, md_links=bool(md_files))
+
+
+def _line(text: str, name: str, default: int) -> int:
+    """The line of a file's `name` in `text`, where it may be percent-encoded
+    ("t%C3%A0i%20li%E1%BB%87u.pdf"), or `default` if it is not there."""
+    if name in text:
+        return text_line(text, name)
+    lines = enumerate(text.split("\n"), 1)
+    return next((n for n, line in lines if "%" in line and name in unquote(line)), default)
 
 
 @fast_pickle
