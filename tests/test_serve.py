@@ -167,6 +167,24 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
     assert _snapshot(site.output) == public
 
 
+def test_a_body_that_makes_markdown_crawl_is_cut_off_in_the_preview_too(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article("Tin A")},
+                     {**CONFIG, "parse_timeout": 0.5})  # fmt: skip
+    server = Server(site, "--port", "0")
+    try:
+        root = server.url()
+        _eventually(root, lambda body: "Tin A" in body)
+        # Python-Markdown takes ~40 s on this (see test_timelimit); rebuilds run on the main
+        # thread, where the limit can stop it.
+        site.write("content/tin/2020-01-15-b.md", article("Tin B", body="[a](" * 16000))
+        page = html.unescape(_eventually(root, lambda body: "parse_timeout" in body))
+        assert f"{site.root}/content/tin/2020-01-15-b.md:5" in page
+    finally:
+        code, err = server.stop()
+    assert code == 0
+    assert "Traceback" not in err
+
+
 def test_a_busy_port_is_a_clear_error(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
     with socket.socket() as busy:

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -259,8 +260,13 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"Xem trước tại {url} (Ctrl-C để dừng)", flush=True)
             if preview.rebuild().config_failed:
                 return EXIT_USAGE
-            preview.start_watching()
-            server.serve_forever()
+            # Requests are answered on threads; this one rebuilds (see Preview.follow).
+            threading.Thread(target=server.serve_forever, name="sokhcn-http").start()
+            try:
+                preview.start_watching()
+                preview.follow()  # until Ctrl-C
+            finally:
+                server.shutdown()
     except KeyboardInterrupt:
         print("Đã dừng máy chủ xem trước.", flush=True)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import queue
 import sys
 import threading
 import time
@@ -200,7 +201,11 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 class Preview:
-    """Builds the site into a SiteState, and again whenever an input changes."""
+    """Builds the site into a SiteState, and again whenever an input changes.
+
+    The watchers, on their threads, only say that something changed; `follow` rebuilds, on the
+    main thread, where parse_timeout can interrupt a body that makes Python-Markdown crawl.
+    """
 
     def __init__(self, options: BuildOptions, base_path: str, on_build: BuildListener) -> None:
         self.options = options
@@ -209,6 +214,7 @@ class Preview:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watchers: list[threading.Thread] = []
+        self._changes: queue.SimpleQueue[bool] = queue.SimpleQueue()  # False: stop following
         # The last build that made files: the next takes those whose render keys are the same.
         self._earlier: BuildReport | None = None
 
@@ -253,13 +259,23 @@ class Preview:
                 stop_event=self._stop,
                 raise_interrupt=False,
             ):
-                self.rebuild()
+                self._changes.put(True)
 
         thread = threading.Thread(target=loop, name="sokhcn-watch", daemon=True)
         thread.start()
         self._watchers.append(thread)
 
+    def follow(self) -> None:
+        """Rebuild after every change the watchers see, until `stop`; changes seen while
+        rebuilding make one rebuild."""
+        while self._changes.get():
+            while not self._changes.empty():
+                if not self._changes.get():
+                    return
+            self.rebuild()
+
     def stop(self) -> None:
+        self._changes.put(False)
         self._stop.set()
         self.state.stop()
         for thread in self._watchers:

@@ -25,8 +25,8 @@ def cpu_time_limit(seconds: float) -> Iterator[None]:
     """Raise TimeUp in the block once this process has spent `seconds` of CPU time in it.
 
     CPU time rather than wall time: a busy machine must not fail a build. Where there is no
-    such timer (Windows) or no signal can be had (off the main thread: `serve` builds on a
-    watcher thread), the block runs without a limit.
+    such timer (Windows) or no signal can be had (off the main thread), the block runs
+    without a limit; builds parse in a main thread, theirs or a worker process's.
     """
     try:
         previous = signal.signal(signal.SIGVTALRM, _expire)
