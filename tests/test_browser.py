@@ -41,6 +41,24 @@ NONG_THON = f"{CAT}/hieu-qua-tu-cac-du-an-nong-thon-mien-nui-o-thanh-hoa/"
 # The header's colour, --brand in static/css/site.css: the style sheet was applied.
 BRAND = "rgb(11, 79, 138)"
 TONG_KET = f"{CAT}/hoi-nghi-tong-ket-hoat-dong-khoa-hoc-va-cong-nghe-nam-2019/"
+# An article the repository's content lacks: what is wider than a phone, and a video.
+WIDE = f"{CAT}/so-lieu-de-tai-theo-thang/"
+MONTHS = " | ".join(f"Tháng {n}" for n in range(1, 13))
+WIDE_ARTICLE = f"""---
+title: Số liệu đề tài theo tháng
+date: 2019-01-02
+author: Phòng Quản lý Khoa học
+---
+Số đề tài nghiệm thu trong năm:
+
+| Chỉ tiêu | {MONTHS} |
+|---|{"---|" * 12}
+| Đề tài nghiệm thu cấp tỉnh | {" | ".join(str(n) for n in range(1, 13))} |
+
+    đường_dẫn = "https://example.test/{"rat-dai/" * 30}"
+
+<iframe width="560" height="315" src="https://www.youtube.com/embed/abc123"></iframe>
+"""
 
 
 def _missing(message: str) -> None:
@@ -72,6 +90,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for path in sorted((ROOT / "content").rglob("*"))
         if path.is_file()
     }
+    files[f"content/{CAT}/2019-01-02-so-lieu-de-tai-theo-thang.md"] = WIDE_ARTICLE.encode()
     root = tmp_path_factory.mktemp("browser") / "site"
     site = create_site(root, files, config | {"page_size": 3})
     built = site.build("--base-url", "https://example.test/sub/", "--offline",
@@ -180,7 +199,7 @@ def test_other_news_and_pagination_links_work(page, base):
         while page.locator("a[rel=next]").count():
             assert follow(page, page.locator("a[rel=next]")) == 200
             pages += 1
-        assert pages == 3  # 8 articles, 3 a page
+        assert pages == 3  # 9 articles, 3 a page
         while page.locator("a[rel=prev]").count():
             assert follow(page, page.locator("a[rel=prev]")) == 200
         assert page.url == base + start
@@ -218,14 +237,76 @@ def test_printing_an_article_shows_the_article_alone(page, base):
 # ------------------------------------------------------------------ phones ----
 
 
-@pytest.mark.parametrize("path", ["", TONG_KET, "tim-kiem/?q=khoa%20hoc"])
-def test_no_horizontal_scrolling_on_a_phone(browser, base, path):
-    context = browser.new_context(viewport=PHONE)
+def stub_videos(page: Any) -> None:
+    """Answer for the video host (tests never reach the internet)."""
+    answer = {"body": "<title>Video</title>", "content_type": "text/html"}
+    page.route("https://www.youtube.com/**", lambda route: route.fulfill(**answer))
+
+
+# 320 px: the width WCAG's reflow asks for (1280 px at 400 % zoom).
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("path", ["", TONG_KET, WIDE, "tim-kiem/?q=khoa%20hoc"])
+def test_no_horizontal_scrolling_on_a_phone(browser, base, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 740})
     page = context.new_page()
+    stub_videos(page)
     page.goto(base + path)
     widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1] == PHONE["width"]
+    assert widths[0] <= widths[1] == width
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_wide_table_scrolls_in_a_box_keys_reach_and_a_video_keeps_its_shape(
+    browser, base, viewport
+):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    stub_videos(page)
+    page.goto(base + WIDE)
+    box = page.get_by_role("region", name="Bảng")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table is wider
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.bang').scrollLeft > 0")
+    cell = page.locator(".bang td").first
+    assert cell.evaluate("e => getComputedStyle(e).textAlign") == "start"  # not justified
+    video = page.locator(".body iframe").bounding_box()
+    assert video is not None and video["width"] <= viewport["width"]
+    assert abs(video["height"] - video["width"] * 9 / 16) <= 2  # 16:9, not 150 px tall
+    context.close()
+
+
+def test_printing_a_wide_table_and_code_keeps_them_on_the_paper(browser, base):
+    context = browser.new_context(viewport={"width": 718, "height": 1000})  # A4 less margins
+    page = context.new_page()
+    stub_videos(page)
+    page.goto(base + WIDE)
+    page.emulate_media(media="print")
+    widths = page.evaluate("""() => [...document.querySelectorAll('.body table, .body pre')]
+        .map((e) => [e.getBoundingClientRect().right, e.scrollWidth, e.clientWidth])""")
+    paper = page.evaluate("document.querySelector('.body').getBoundingClientRect().right")
+    assert len(widths) == 2
+    for right, scrolled, shown in widths:
+        assert right <= paper + 1 and scrolled <= shown + 1  # nothing cut off at the edge
+    context.close()
+
+
+def _luminance(rgb: str) -> float:
+    values = [int(n) / 255 for n in re.findall(r"\d+", rgb)[:3]]
+    linear = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_keyboard_focus_stands_out_on_the_header(page, base):
+    page.goto(base)
+    for _ in range(2):  # the skip link, then the site's name
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "brand"
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    header = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    lighter, darker = sorted((_luminance(ring), _luminance(header)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 3  # WCAG 1.4.11, non-text contrast
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -264,11 +345,12 @@ def axe_script() -> Path:
     return AXE
 
 
-@pytest.mark.parametrize("path", ["", TONG_KET, "tim-kiem/?q=khoa%20hoc"])
+@pytest.mark.parametrize("path", ["", TONG_KET, WIDE, "tim-kiem/?q=khoa%20hoc"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_no_serious_accessibility_violations(browser, base, axe_script, path, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
+    stub_videos(page)
     page.goto(base + path)
     if path.startswith("tim-kiem"):
         page.wait_for_selector("#results li")

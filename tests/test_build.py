@@ -413,3 +413,15 @@ def test_byte_order_mark_windows_line_endings_and_dots_build_like_any_file(make_
         assert page.xpath("string(//p[@class='signature'])") == "Hà"
     home = site.html("index.html").xpath("//ol[@class='article-list']//h2/a/text()")
     assert home == [f"Tiêu đề {name}" for name in reversed(texts)]
+
+
+def test_an_article_without_other_news_takes_the_whole_width(make_site):
+    """The two-column layout is for the "Các tin khác" box: without it, no empty column."""
+    site = make_site({"content/tin/mot.md": article("Một mình"),
+                      "content/tin-khac/a.md": article("A"),
+                      "content/tin-khac/b.md": article("B")})  # fmt: skip
+    assert site.build().code == 0
+    alone = site.html("tin/mot/index.html")
+    assert alone.find_class("other-news") == [] and alone.find_class("with-aside") == []
+    paired = site.html("tin-khac/a/index.html")
+    assert len(paired.find_class("other-news")) == len(paired.find_class("with-aside")) == 1

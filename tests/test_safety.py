@@ -67,7 +67,9 @@ def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_si
     body = "# Phần một {#mot}\n\nĐoạn.\n\n## Mục con\n\n###### Sâu nhất\n\n<h1>Thô</h1>"
     site = make_site({f"content/{CAT}/a.md": article("A", body=body),
                       f"content/{CAT}/b.md": article("B", body="## Giữ nguyên")})  # fmt: skip
-    assert site.build().code == 0
+    built = site.build()
+    assert built.code == 0
+    assert built.err == ""  # the <h1> tags are kept, as <h2>: nothing was left out
     [content] = site.html(f"{CAT}/a/index.html").find_class("body")
     headings = [(h.tag, h.text, h.get("id")) for h in content if h.tag.startswith("h")]
     assert headings == [("h2", "Phần một", "nd-mot"), ("h3", "Mục con", None),

@@ -230,6 +230,23 @@ def demote_headings(fragment: str, raw_html: bool = True) -> str:
     return _HEADING.sub(lambda tag: f"<{tag.group(1)}h{min(int(tag.group(2)) + 1, 6)}", fragment)
 
 
+_TABLE = re.compile(r"<table\b|</table>")
+# A box that scrolls must be reachable by keys and named (axe: scrollable-region-focusable).
+_TABLE_BOX = '<div class="bang" role="region" tabindex="0" aria-label="Bảng">'
+_UNTITLED_FRAME = re.compile(r"<iframe\b(?![^>]*\stitle=)")
+
+
+def accessible(fragment: str) -> str:
+    """Sanitised HTML with each table in a box that scrolls sideways on a narrow screen, and
+    each embedded video named for screen readers (embed code often has no title)."""
+    if "<table" in fragment:
+        fragment = _TABLE.sub(lambda tag: _TABLE_BOX + tag[0] if tag[0][1] != "/" else
+                              "</table></div>", fragment)  # fmt: skip
+    if "<iframe" in fragment:
+        fragment = _UNTITLED_FRAME.sub('<iframe title="Video"', fragment)
+    return fragment
+
+
 def sanitise(fragment: str, context: BodyContext) -> tuple[str, tuple[str, ...]]:
     """Keep only allow-listed markup; return the HTML and the links that point outside content/."""
     import nh3

@@ -20,6 +20,7 @@ from .markup import (
     MD_LINK,
     BodyContext,
     Reference,
+    accessible,
     demote_headings,
     first_paragraph,
     left_out,
@@ -206,9 +207,10 @@ def _body(
             "hãy sửa lại phần nội dung",
         )]  # fmt: skip
     raw_html = "<" in body
-    html, escapes = sanitise(demote_headings(rendered, raw_html), context)
-    html, unseen = _without_controls(source, front, html)
-    unseen += _left_out(source, front, rendered, raw_html)
+    demoted = demote_headings(rendered, raw_html)
+    html, escapes = sanitise(demoted, context)
+    html, unseen = _without_controls(source, front, accessible(html))
+    unseen += _left_out(source, front, demoted, raw_html)
     problems = [
         error(
             source.display,
