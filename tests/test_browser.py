@@ -8,8 +8,10 @@ tests are skipped on a workstation and fail in CI.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -19,9 +21,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, create_site
+from conftest import ROOT, article, create_site
 
 from sokhcn_site.localserver import serving
+
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -162,6 +167,87 @@ def test_the_header_form_and_a_q_address_open_the_results(page, base):
     assert page.input_value("#q") == "tong ket khoa hoc"
     first = page.locator("#results .search-result-title a").first
     assert first.get_attribute("href") == f"/sub/{TONG_KET}"
+
+
+def _searched(page: Any, query: str) -> list[str]:
+    """The result links' paths once the search for `query` (as the page trims it) is shown."""
+    page.wait_for_function("q => window.__searchTimings.some(t => t.query === q)", arg=query)
+    return page.eval_on_selector_all(
+        "#results .search-result-title a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+
+
+def test_a_sent_query_matches_whole_words_and_only_typing_matches_the_start(page, base):
+    """ "kho" is the start of "khoa", which many articles have, and a word none has."""
+    open_search(page, base, "kho")
+    assert _searched(page, "kho", 1) == []  # from an address
+    page.fill("#q", "")
+    page.type("#q", "kho")  # typed: the start of a word
+    assert _searched(page, "kho", 2) != []
+    page.press("#q", "Enter")  # sent
+    assert _searched(page, "kho", 3) == []
+    assert "Không tìm thấy" in page.inner_text("#search-status")
+
+
+def _searched(page: Any, query: str, times: int) -> list[str]:
+    """The result links' paths once the page has searched `query` (trimmed) `times` times."""
+    page.wait_for_function(
+        "([q, n]) => window.__searchTimings.filter(t => t.query === q).length >= n",
+        arg=[query, times],
+    )
+    return page.eval_on_selector_all(
+        "#results .search-result-title a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+
+
+def test_more_results_keep_the_keyboard_where_the_reader_was(page, tmp_path):
+    files = {f"content/tin/{n:02}.md": article(f"Hội nghị số {n}", f"2020-01-{n:02}")
+             for n in range(1, 13)}  # fmt: skip
+    site = create_site(tmp_path / "site", files)
+    assert site.build().code == 0
+    with serving(site.output) as url:
+        open_search(page, url, "hoi nghi")
+        assert len(_searched(page, "hoi nghi", 1)) == 10
+        page.focus(".search-more")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('#results li').length === 12")
+        focused = page.evaluate("document.activeElement.closest('li') === "
+                                "document.querySelectorAll('#results li')[10]")  # fmt: skip
+        assert focused  # the first new result, not the page's body
+
+
+def _corpus_site(root: Path, articles: int, seed: int) -> Path:
+    """A site of `articles` generated articles, built; its output folder."""
+    site = create_site(root, {})
+    corpus.generate_corpus(root, articles, seed=seed)
+    assert site.build().code == 0
+    return site.output
+
+
+def test_an_open_search_page_follows_a_new_build_of_the_site(browser, tmp_path):
+    """A deploy renames some of the index's files: a tab opened before it searches the new
+    site, where it used to say that the search failed."""
+    old, new = _corpus_site(tmp_path / "old", 60, 1), _corpus_site(tmp_path / "new", 90, 2)
+    index = "tim-kiem/index/meta.json"
+    kept = {shard[2] for shard in json.loads((new / index).read_bytes())["shards"]}
+    term = next(first for first, _, name in json.loads((old / index).read_bytes())["shards"]
+                if first and name not in kept)  # fmt: skip
+    served = tmp_path / "www"
+    shutil.copytree(old, served)
+    context = browser.new_context()
+    with serving(served) as url:
+        early, late = context.new_page(), context.new_page()
+        open_search(early, url, "a")  # meta.json read, and the first shard
+        _searched(early, "a", 1)
+        shutil.rmtree(served)
+        shutil.copytree(new, served)
+        # Deployed in the same second, as a server that dates files to the second sees it.
+        stamp = (old / index).stat()
+        os.utime(served / index, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        open_search(late, url, term)
+        assert results(early, term + " ") == _searched(late, term, 1) != []
+        assert early.inner_text("#search-status") == late.inner_text("#search-status")
+    context.close()
 
 
 def test_without_javascript_the_search_page_says_so_and_lists_the_categories(browser, base):

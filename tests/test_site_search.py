@@ -64,6 +64,18 @@ def test_records_are_the_published_articles_as_readers_see_them(make_site):
     assert not {"nhap", "bi", "mat", "gioi", "thieu"} & words  # no draft, no static page
 
 
+def test_articles_of_one_date_rank_in_search_as_they_are_listed(make_site):
+    """Results of equal weight come newest first (last in o.json): as in the listings."""
+    same_day = {f"content/{CAT}/{slug}.md": article(slug, "2021-03-10") for slug in "bac"}
+    site = make_site({**same_day, "content/thong-bao/a.md": article("a", "2021-03-10"),
+                      f"content/{CAT}/d.md": article("d", "2021-03-11")})  # fmt: skip
+    assert site.build().code == 0
+    listed = site.html("index.html").xpath("//ol[@class='article-list']//h2/a/@href")
+    newest_first = [record[0] for record in reversed(_records(_files(site)))]
+    assert listed == ["/" + url for url in newest_first]
+    assert newest_first[:3] == [f"{CAT}/d/", "thong-bao/a/", f"{CAT}/a/"]  # slug, then folder
+
+
 def test_the_search_page_is_linked_from_every_page_and_works_without_javascript(make_site):
     site = _site(make_site)
     pages = [p for p in site.files() if p.endswith(".html")]

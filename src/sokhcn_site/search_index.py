@@ -157,11 +157,19 @@ def _first(pair: tuple[int, SearchEntry]) -> int:
 
 
 def _ordered(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
-    """Oldest first; ties broken by every field so the order is total."""
-    return sorted(entries, key=_ORDER)
+    """Oldest first: the listings' order (collect.newest_first) reversed, so that articles of
+    the same date are found in the order they are listed. (A URL names one article: total.)"""
+    newest = sorted(entries, key=_slug_first)
+    newest.sort(key=_DATE, reverse=True)  # stable: articles of one date stay by slug
+    return newest[::-1]
 
 
-_ORDER = attrgetter("sort_key", "url", "title", "date", "category", "indexed.digest")
+_DATE = attrgetter("sort_key")
+
+
+def _slug_first(entry: SearchEntry) -> tuple[str, str]:
+    category, _, slug = entry.url.rstrip("/").rpartition("/")
+    return slug, category
 
 
 def assign_ids(urls: Sequence[str]) -> tuple[list[int], int]:

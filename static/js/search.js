@@ -362,15 +362,31 @@
       return files.get(path);
     }
 
-    function meta() {
+    /** The shard table; `cache`: how to fetch it (a fetch() cache mode). */
+    function meta(cache = 'no-cache') {
       if (!metaPromise) {
-        metaPromise = load('meta.json', true).then((info) => {
+        metaPromise = load('meta.json', cache).then((info) => {
           if (info.format !== INDEX_FORMAT) throw new StaleIndex(info.format);
           return info;
         });
         metaPromise.catch(() => { metaPromise = null; });
       }
       return metaPromise;
+    }
+
+    /**
+     * Whether the site was published again since meta.json was read (a file it named could
+     * not be loaded): if so, all that was loaded is let go and the next search starts afresh.
+     */
+    async function renewed() {
+      const before = metaPromise && (await metaPromise.catch(() => null));
+      metaPromise = null;
+      // Not revalidated: a server that dates files to the second may call it unchanged.
+      const info = await meta('reload');
+      if (before && info.v === before.v) return false;
+      files.clear();
+      age = null;
+      return true;
     }
 
     async function search(query) {
@@ -409,7 +425,7 @@
       });
     }
 
-    return { meta, search, documents };
+    return { meta, renewed, search, documents };
   }
 
   /** The index was built for another version of this script: the page must be reloaded. */
@@ -466,7 +482,7 @@
       if (!base.endsWith('/')) base += '/';
       this.base = base;
       this.indexUrl = new URL(base + 'tim-kiem/index/', location.href);
-      this.engine = createEngine((path, fresh) => this.load(path, fresh));
+      this.engine = createEngine((path, cache) => this.load(path, cache));
       this.sequence = 0;
       this.timer = 0;
       this.bytes = 0;
@@ -475,9 +491,9 @@
       window.__searchTimings = window.__searchTimings || [];
     }
 
-    async load(path, fresh) {
+    async load(path, cache) {
       // meta.json is revalidated so a new build is seen; the rest carry ?v=<build>.
-      const response = await fetch(new URL(path, this.indexUrl), fresh ? { cache: 'no-cache' } : {});
+      const response = await fetch(new URL(path, this.indexUrl), cache ? { cache } : {});
       if (!response.ok) throw new Error(`${response.status} ${path}`);
       const buffer = await response.arrayBuffer();
       this.bytes += buffer.byteLength;
@@ -495,14 +511,26 @@
       this.input.form?.addEventListener('submit', (event) => {
         event.preventDefault();
         clearTimeout(this.timer);
-        this.run(this.input.value);
+        this.run(this.input.value + ' ');
       });
       // The shard table is small: fetch it as soon as the reader may type.
       this.input.addEventListener('focus', () => this.engine.meta().catch(() => {}), { once: true });
-      this.run(query);
+      // A query sent (from an address, the header's form or Enter) is complete: its last word
+      // is a word, not the start of one being typed.
+      this.run(query + ' ');
     }
 
-    async run(raw) {
+    /** Whether `error` came of a new build of the site, which the engine now reads. */
+    async renewed(error) {
+      if (error instanceof StaleIndex) return false;
+      try {
+        return await this.engine.renewed();
+      } catch {
+        return false;
+      }
+    }
+
+    async run(raw, retry = true) {
       const sequence = ++this.sequence;
       const query = raw.trim();
       this.updateUrl(query);
@@ -532,6 +560,11 @@
         mark('search:rendered');
         this.record(timing, result, renderStart);
       } catch (error) {
+        if (sequence !== this.sequence) return;
+        if (retry && (await this.renewed(error))) {
+          if (sequence === this.sequence) this.run(raw, false);
+          return;
+        }
         if (sequence !== this.sequence) return;
         this.clear();
         this.setStatus(error instanceof StaleIndex ? TEXT.stale : TEXT.error);
@@ -612,7 +645,14 @@
           if (sequence !== this.sequence) return;
           this.append(docs, result.terms);
           this.offerMore(result, query, shown + PAGE_SIZE);
+          // The button goes with the focus it had: the reader goes on at the first new result.
+          this.list.children[shown]?.querySelector('a')?.focus();
         } catch (error) {
+          if (sequence !== this.sequence) return;
+          if (await this.renewed(error)) { // the ids were the old build's: search again
+            this.run(query + ' ');
+            return;
+          }
           button.disabled = false;
           this.setStatus(TEXT.error);
           console.error(error);
