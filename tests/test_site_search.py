@@ -76,6 +76,20 @@ def test_articles_of_one_date_rank_in_search_as_they_are_listed(make_site):
     assert newest_first[:3] == [f"{CAT}/d/", "thong-bao/a/", f"{CAT}/a/"]  # slug, then folder
 
 
+def test_what_readers_see_of_an_article_beside_its_body_is_searchable(make_site):
+    """Its tags and signature (on its page) and its summary (in listings)."""
+    site = make_site({f"content/{CAT}/a.md": article(
+        "Tin", body="Thân bài.", tags=["Thẻriêng"], author="Ông Tácgiả",
+        department="Phòng Đơnvị", summary="Tómtắt ngắn.",
+    )})  # fmt: skip
+    assert site.build().code == 0
+    files = _files(site)
+    words = {word for name, shard in files.items() if name.startswith("t-") for word in shard}
+    assert {"therieng", "tacgia", "donvi", "tomtat", "than", "bai"} <= words
+    [record] = _records(files)
+    assert record[4] == "Thân bài."  # the excerpt is the body's
+
+
 def test_the_search_page_is_linked_from_every_page_and_works_without_javascript(make_site):
     site = _site(make_site)
     pages = [p for p in site.files() if p.endswith(".html")]

@@ -141,11 +141,13 @@ def fold_key(key: str) -> str:
     return fold(key)
 
 
-def index_text(title: str, body: str) -> IndexedText:
-    """The word forms of an article (title and plain-text body) and its excerpt text."""
+def index_text(title: str, body: str, more: str = "") -> IndexedText:
+    """The word forms of an article (title, plain-text body, and `more` words found as the
+    body's: what else a reader sees of it) and its excerpt text (of the body)."""
     title_terms = _keys(title)
     title_terms.pop("", None)
-    body_terms = [key for key in _keys(body) if key and key not in title_terms]
+    words = f"{body}\n{more}" if more else body
+    body_terms = [key for key in _keys(words) if key and key not in title_terms]
     text_json = dumps(_excerpt_text(body)).encode()
     title_words = "\n".join(title_terms).encode()
     body_words = "\n".join(body_terms).encode()

@@ -32,5 +32,11 @@ def search_entry(article: Article) -> SearchEntry:
         date=format_date(article.date),
         sort_key=article.date.astimezone(UTC).isoformat(),
         category=article.category,
-        indexed=index_text(article.title, plain_text(article.html)),
+        indexed=index_text(article.title, plain_text(article.html), _shown_beside(article)),
     )
+
+
+def _shown_beside(article: Article) -> str:
+    """What readers see of an article besides its title and body: its tags and signature on
+    its page, its summary in listings (the body's first paragraph unless one is written)."""
+    return "\n".join((*article.tags, article.author, article.department, article.summary))
