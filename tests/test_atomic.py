@@ -15,6 +15,9 @@ from conftest import article
 from sokhcn_site import write
 from sokhcn_site.model import Output
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import corpus
+
 CAT = "tin"
 
 # Runs the CLI with a staging step that stalls after a few files, so a test can kill it there.
@@ -135,6 +138,50 @@ def test_sigint_during_staging_exits_130_and_cleans_up(published):
     assert process.returncode == 130, process.stderr.read()
     assert published.snapshot() == before
     assert published.staging_folders() == []
+
+
+def _children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_ctrl_c_while_workers_parse_stops_the_build_cleanly(make_site):
+    """Ctrl-C reaches the terminal's whole process group, the build's workers included: one
+    that died of it while reading its work held the build for ever, now and then."""
+    site = make_site({})
+    corpus.generate_corpus(site.root, 300)
+    assert site.build().code == 0
+    before = site.snapshot()
+    command = [sys.executable, "-m", "sokhcn_site.cli", *site.argv("build", "--no-cache")]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    while len(_children(process.pid)) < 2:  # the pool's workers are at work
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.002)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+    _, err = process.communicate(timeout=60)  # (stderr is open until every worker ends)
+    assert process.returncode == 130
+    assert err == "Đã dừng; thư mục đầu ra được giữ nguyên.\n"  # no worker's traceback
+    assert site.snapshot() == before
+    assert site.staging_folders() == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_workers_end_with_a_build_that_is_killed(make_site):
+    site = make_site({})
+    corpus.generate_corpus(site.root, 300)
+    command = [sys.executable, "-m", "sokhcn_site.cli", *site.argv("build", "--no-cache")]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    while len(workers := _children(process.pid)) < 2:
+        assert process.poll() is None
+        time.sleep(0.002)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # none waits for work
 
 
 def test_after_sigkill_the_old_site_stays_and_the_next_build_removes_the_debris(published):

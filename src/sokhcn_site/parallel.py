@@ -9,6 +9,7 @@ import mmap
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -214,10 +215,14 @@ def _can_fork() -> bool:
 
 
 def _fork(*ends: int) -> int | None:
-    """os.fork(); None, and `ends` closed, when there is no process to spare (EAGAIN,
-    ENOMEM): the caller then runs the step itself."""
+    """os.fork(), the child deaf to Ctrl-C; None, and `ends` closed, when there is no process
+    to spare (EAGAIN, ENOMEM): the caller then runs the step itself."""
     try:
-        return os.fork()
+        with _interrupts_held():
+            pid = os.fork()
+            if pid == 0:
+                _ignore_interrupts()
+            return pid
     except OSError:
         for end in ends:
             os.close(end)
@@ -280,8 +285,49 @@ def _install(
     step: Callable[[State, Item], Result], setup: Callable[[], State], items: Sequence[Item]
 ) -> None:
     global _worker
+    _ignore_interrupts()
+    _end_with_parent()
     gc.enable()  # forked from a build that may run without it (cli); parsing makes cycles
     _worker = (step, setup(), items)
+
+
+def _ignore_interrupts() -> None:
+    """In a child: Ctrl-C reaches every process of the terminal's group, and a worker that
+    died of it halfway through reading its work left the pool waiting for it for ever. The
+    parent stops (and ends) its children instead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _end_with_parent() -> None:
+    """In a pool's worker: be killed when the process that made the pool ends, whatever way it
+    ends (a worker deaf to Ctrl-C would otherwise wait for work for ever). Linux only."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent ended before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back while children are forked, until each ignores it (_ignore_interrupts);
+    this process takes it after: a child that had it before could die of it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _chunk(start: int, stop: int) -> list[Any]:
@@ -325,12 +371,17 @@ def pool_map(
     ) as pool:
         # Chunks are handed out as results are taken, not all at once: if the parent is slower
         # (writing files), the workers wait rather than pile finished pages up in its memory.
-        waiting: deque[Future[list[Any]]] = deque(
-            pool.submit(_chunk, *chunk) for chunk in islice(bounds, workers * WINDOW_PER_WORKER)
-        )
-        while waiting:
-            results = waiting.popleft().result()
-            following = next(bounds, None)
-            if following is not None:
-                waiting.append(pool.submit(_chunk, *following))
-            yield from results
+        try:
+            with _interrupts_held():  # the first submit forks the workers
+                first = islice(bounds, workers * WINDOW_PER_WORKER)
+                waiting: deque[Future[list[Any]]] = deque(pool.submit(_chunk, *c) for c in first)
+            while waiting:
+                results = waiting.popleft().result()
+                following = next(bounds, None)
+                if following is not None:
+                    waiting.append(pool.submit(_chunk, *following))
+                yield from results
+        except BaseException:  # Ctrl-C, or the caller stopped: the chunks begun end the pool
+            # (wait=False would leave the workers, deaf to Ctrl-C, waiting after this process)
+            pool.shutdown(cancel_futures=True)
+            raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 
@@ -47,10 +48,10 @@ def parse_new(
         return keys, lambda: dict(zip(missing, take(), strict=True))
     fresh: dict[bytes, Parsed] = {}
     setup = partial(parse_setup, config)
-    results = pool_map(parse_job, list(missing.values()), jobs, setup=setup)
-    for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
-        fresh[key] = parsed
-        progress("parse", done, len(missing))
+    with closing(pool_map(parse_job, list(missing.values()), jobs, setup=setup)) as results:
+        for done, (key, parsed) in enumerate(zip(missing, results, strict=True), 1):
+            fresh[key] = parsed
+            progress("parse", done, len(missing))
     return keys, lambda: fresh
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,12 +81,13 @@ def _rendered(
 ) -> Iterator[Output]:  # fmt: skip
     """Render `jobs` in parallel, in order; the template problems join `problems` at the end."""
     failures: list[RenderFailure] = []
-    for done, result in enumerate(pool_map(render_page, jobs, workers, setup=setup), 1):
-        if isinstance(result, Output):
-            yield result
-        else:
-            failures.append(result)
-        progress("render", done, len(jobs))
+    with closing(pool_map(render_page, jobs, workers, setup=setup)) as results:
+        for done, result in enumerate(results, 1):
+            if isinstance(result, Output):
+                yield result
+            else:
+                failures.append(result)
+            progress("render", done, len(jobs))
     problems.extend(failure_diagnostics(failures))
 
 
@@ -103,8 +105,9 @@ def _write(
         stage.keep_all(kept)
         pages = products.pages
         todo = [pages[i] for i, path in enumerate(pages.paths) if path not in kept]
-        for output in _rendered(todo, options.jobs, setup, problems, progress):
-            written += stage.put(output)
+        with closing(_rendered(todo, options.jobs, setup, problems, progress)) as rendered:
+            for output in rendered:  # (closed on Ctrl-C: the pool's workers stop at once)
+                written += stage.put(output)
         for output in products.files:
             if output.path not in kept:
                 written += stage.put(output)
