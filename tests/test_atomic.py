@@ -145,6 +145,25 @@ def _children(pid: int) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+def test_two_builds_at_once_sharing_a_cache_each_publish_their_own_site(make_site):
+    """They used to stage in each other's spare copy and record each other's files."""
+    site = make_site({})
+    corpus.generate_corpus(site.root, 200)
+    sites = {"a": "https://a.example/", "b": "https://b.example/x/"}
+
+    def command(name: str) -> list[str]:
+        argv = site.argv("build", "--output", str(site.root / name), "--base-url", sites[name])
+        return [sys.executable, "-m", "sokhcn_site.cli", *argv]
+
+    for round in range(3):
+        site.write(f"content/thong-bao/2021-03-0{round + 1}-t{round}.md", article(f"T{round}"))
+        both = [subprocess.Popen(command(name), stderr=subprocess.PIPE) for name in sites]
+        assert [process.wait(timeout=120) for process in both] == [0, 0]
+        for name, other in (("a", sites["b"]), ("b", sites["a"])):
+            files = (site.root / name).rglob("*.html")
+            assert not [f for f in files if other.encode() in f.read_bytes()], (round, name)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
 def test_ctrl_c_while_workers_parse_stops_the_build_cleanly(make_site):
     """Ctrl-C reaches the terminal's whole process group, the build's workers included: one

@@ -28,7 +28,8 @@ import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,7 @@ FORMAT = 7
 _MAGIC = b"sokhcn-site cache\n"
 _CHECK_SIZE = 12  # CRC-32 and length of the payload: catches truncation and garbage
 _INDEX = "index"
+_LOCK = "build.lock"  # beside build/, not in it: saving clears build/ of what it did not write
 _OUTPUTS = "outputs"
 _SOURCES = "sources"
 _SHARD_PREFIX = "parse-"
@@ -83,6 +85,30 @@ class ParseCache:
 
 class _Damaged(Exception):
     """A cache file that cannot be trusted; the message says which and why."""
+
+
+@contextmanager
+def held(cache_dir: Path) -> Iterator[None]:
+    """The cache folder, for this build alone until the block ends: two builds at once that
+    shared it each staged their site in the other's spare copy and recorded the other's
+    files, and both published a mix. A second build waits for the first.
+
+    Without a folder to lock (it cannot be made: the build then keeps no cache) or where
+    there is no flock, the block runs as it is.
+    """
+    try:
+        import fcntl
+
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(cache_dir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # which lets go of the lock
 
 
 def code_stamp() -> bytes:

@@ -129,6 +129,8 @@ def build(
     """
     steps = partial(_build, options, now, write, keep_parsed, earlier, progress or no_progress)
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
+        if options.use_cache and (write or keep_parsed):  # what writes in the cache folder
+            children.enter_context(cache.held(options.cache_dir))  # (let go after the children)
         try:
             return steps(children)
         except StoredGone as exc:  # the cache changed under the build: once more without it
