@@ -28,6 +28,9 @@ from sokhcn_site.model import Output
 from sokhcn_site.pipeline import BuildOptions, BuildReport
 from sokhcn_site.serve import Preview, SiteState, reload_script, respond
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import corpus
+
 CONFIG = {"base_url": "https://example.test/portal/", "categories": {"tin": "Tin"}}
 TIMEOUT = 20.0
 
@@ -40,13 +43,13 @@ def _lines(stream, into: queue.Queue[str]) -> None:
 class Server:
     """`sokhcn-site serve --port 0` in a subprocess, as an editor would start it."""
 
-    def __init__(self, site, *args: str) -> None:
+    def __init__(self, site, *args: str, cwd: Path | None = None) -> None:
         command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), *args]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # In the site's folder: serve keeps its parse results in .cache/ where it runs.
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-            cwd=site.root,
+            cwd=cwd or site.root,
         )  # fmt: skip
         self.out: queue.Queue[str] = queue.Queue()
         self.err: queue.Queue[str] = queue.Queue()
@@ -179,6 +182,26 @@ def test_a_body_that_makes_markdown_crawl_is_cut_off_in_the_preview_too(make_sit
         site.write("content/tin/2020-01-15-b.md", article("Tin B", body="[a](" * 16000))
         page = html.unescape(_eventually(root, lambda body: "parse_timeout" in body))
         assert f"{site.root}/content/tin/2020-01-15-b.md:5" in page
+    finally:
+        code, err = server.stop()
+    assert code == 0
+    assert "Traceback" not in err
+
+
+def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site):
+    site = make_site({}, {"base_url": CONFIG["base_url"]})
+    corpus.generate_corpus(site.root, 300)  # a first build that takes a while
+    (site.root / "lam-viec").mkdir()
+    (site.root / "lam-viec/site.yaml").symlink_to(site.root / "site.yaml")
+    server = Server(site, "--config", "site.yaml", cwd=site.root / "lam-viec")
+    try:
+        root = server.url()  # printed as the first build starts
+        time.sleep(0.3)  # it has found the files by now, and is reading them
+        site.write("content/thong-bao/2021-01-01-them.md", article("Thêm khi đang dựng"))
+        _eventually(root + "thong-bao/them/", lambda body: "Thêm khi đang dựng" in body)
+        config = site.root / "site.yaml"  # what the link points at, edited
+        config.write_text(config.read_text("utf-8").replace("Sở Thử Nghiệm", "Sở Mới"), "utf-8")
+        _eventually(root, lambda body: "Sở Mới" in body)
     finally:
         code, err = server.stop()
     assert code == 0

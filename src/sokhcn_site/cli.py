@@ -258,12 +258,12 @@ def run_serve(args: argparse.Namespace) -> int:
             host, port = server.server_address[:2]
             url = f"http://{host}:{port}{config.base_path}"
             print(f"Xem trước tại {url} (Ctrl-C để dừng)", flush=True)
+            preview.start_watching()  # from now on: an edit saved during the first build counts
             if preview.rebuild().config_failed:
                 return EXIT_USAGE
             # Requests are answered on threads; this one rebuilds (see Preview.follow).
             threading.Thread(target=server.serve_forever, name="sokhcn-http").start()
             try:
-                preview.start_watching()
                 preview.follow()  # until Ctrl-C
             finally:
                 server.shutdown()

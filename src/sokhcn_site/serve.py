@@ -239,7 +239,7 @@ class Preview:
             for p in (self.options.content, self.options.templates, self.options.static)
             if p.is_dir()
         ]
-        config = self.options.config.absolute()
+        config = self.options.config.resolve()  # as the watcher names it: `../site.yaml` too
         # site.yaml's folder is watched on its own, not recursively: it usually also holds
         # public/ and .git/, whose thousands of folders would each cost a watch.
         self._watch(folders, recursive=True, only=None)
