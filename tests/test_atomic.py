@@ -233,6 +233,21 @@ def test_the_output_folder_may_not_overlap_an_input(published):
     assert sorted(content.rglob("*")) == files
 
 
+def test_an_output_that_is_a_file_or_a_cache_in_the_content_is_a_usage_error(published):
+    before = published.snapshot()
+    afile = published.root / "mot-tep"
+    afile.write_text("không phải thư mục")
+    as_file = published.build("--output", str(afile))
+    assert as_file.code == 2
+    assert as_file.err == f"{afile}:1: error: --output names a file, not a folder\n"
+    cache = published.root / "content" / CAT / "cache"
+    inside = published.build("--cache-dir", str(cache))
+    assert inside.code == 2
+    assert f"{cache}:1: error: --cache-dir may not be inside --content" in inside.err
+    assert not cache.exists()  # it would have been published with the site
+    assert published.snapshot() == before
+
+
 def test_a_linked_output_folder_stays_a_link_and_gets_the_new_site(published, tmp_path):
     webroot = tmp_path / "www" / "sokhcn"
     webroot.parent.mkdir()

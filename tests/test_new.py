@@ -126,3 +126,22 @@ def test_a_title_whose_address_is_taken_is_refused(make_site):
     other = (site.root / "content/tin/2024-12-19-tin-moi.md").as_posix()
     assert f"error: bài {other} đã dùng đường dẫn 'tin-moi'" in result.err
     assert not (site.root / "content/tin/2024-12-20-tin-moi.md").exists()
+
+
+def test_a_long_title_gives_a_file_name_the_disk_takes(make_site):
+    site = make_site({"content/tin/.gitkeep": ""}, CONFIG)
+    result = _new(site, "Hội nghị tổng kết " * 40, "--category", "tin", "--date", "2024-01-02")
+    assert result.code == 0, result.err
+    [path] = (site.root / "content/tin").glob("*.md")
+    assert path.name.startswith("2024-01-02-hoi-nghi-tong-ket-hoi-nghi")
+    assert len(path.name) <= 11 + 80 + 3 and not path.stem.endswith("-")
+    assert site.build().code == 0
+
+
+def test_a_category_that_cannot_be_written_is_told_not_raised(make_site):
+    site = make_site({"content/tin": "một tệp, không phải thư mục"}, CONFIG)
+    result = _new(site, "Tin", "--category", "tin", "--date", "2024-01-02")
+    assert result.code == 1
+    path = site.root / "content/tin/2024-01-02-tin.md"
+    assert result.err.startswith(f"{path.as_posix()}:1: error: không tạo được tệp (")
+    assert "Traceback" not in result.err

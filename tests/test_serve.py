@@ -208,6 +208,14 @@ def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site)
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_a_port_out_of_range_is_a_usage_error(make_site, port):
+    site = make_site({"content/tin/a.md": article()})
+    result = site.run("serve", *site.inputs(), "--port", port)
+    assert result.code == 2
+    assert "is not a port (0 to 65535)" in result.err
+
+
 def test_a_busy_port_is_a_clear_error(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
     with socket.socket() as busy:

@@ -114,7 +114,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     )
     add_input_options(parser)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
     parser.set_defaults(run=run_serve)
 
 
@@ -233,6 +233,13 @@ def _report_rebuild(report: BuildReport, seconds: float) -> None:
         print(f"[{stamp}] Lỗi khi dựng lại; trình duyệt hiện danh sách lỗi.", flush=True)
     else:
         print(f"[{stamp}] {_summary(report, seconds)}", flush=True)
+
+
+def _port(text: str) -> int:
+    number = int(text)  # argparse reports a ValueError as an invalid value
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} is not a port (0 to 65535)")
+    return number
 
 
 def run_serve(args: argparse.Namespace) -> int:

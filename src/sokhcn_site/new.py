@@ -15,6 +15,7 @@ from .errors import Diagnostic, error
 from .model import SiteConfig
 from .parse import file_slug
 from .slugs import is_slug, slug_of
+from .write import disk_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def create_article(
     if problem:
         return error(str(config_path), 1, problem)
     title = unicodedata.normalize("NFC", " ".join(request.title.split()))
-    slug = slug_of(title)
+    slug = _shortened(slug_of(title))
     if not slug:
         return error(
             str(content / request.category), 1,
@@ -124,7 +125,10 @@ def create_article(
             f"bài {clash.as_posix()} đã dùng đường dẫn '{slug}' trong chuyên mục này; "
             "đặt tiêu đề khác cho bài mới, hoặc mở bài đó để sửa",
         )  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _unwritable(path, exc)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(text)
@@ -134,4 +138,23 @@ def create_article(
             "tệp này đã có nên không được ghi đè; mở tệp đó để sửa, hoặc đặt tiêu đề "
             "hay ngày khác (--date) cho bài mới",
         )  # fmt: skip
+    except OSError as exc:
+        return _unwritable(path, exc)
     return path
+
+
+def _unwritable(path: Path, exc: OSError) -> Diagnostic:
+    return error(str(path), 1, f"không tạo được tệp ({disk_problem(exc)}); hãy kiểm tra "
+                               "thư mục chuyên mục và quyền ghi vào thư mục nội dung")  # fmt: skip
+
+
+# File names past 255 bytes are refused by the file system: a slug is cut at a word
+# before this many characters (the date and ".md" take 14 more).
+SLUG_LIMIT = 80
+
+
+def _shortened(slug: str) -> str:
+    if len(slug) <= SLUG_LIMIT:
+        return slug
+    cut = slug.rfind("-", 0, SLUG_LIMIT + 1)
+    return slug[: cut if cut > 0 else SLUG_LIMIT]

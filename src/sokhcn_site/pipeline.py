@@ -75,7 +75,7 @@ def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
     named = (("--content", options.content), ("--templates", options.templates),
              ("--static", options.static), ("--config", options.config),
              ("--cache-dir", options.cache_dir))  # fmt: skip
-    return [
+    problems = [
         error(str(options.output), 1,
               f"--output must be a folder of its own: it overlaps {flag} {path}")
         for flag, path in named
@@ -83,6 +83,12 @@ def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
         or path.resolve().is_relative_to(output)
         or output.is_relative_to(path.resolve())
     ]  # fmt: skip
+    if output.exists() and not output.is_dir():
+        problems.append(error(str(options.output), 1, "--output names a file, not a folder"))
+    if options.use_cache and options.cache_dir.resolve().is_relative_to(options.content.resolve()):
+        problems.append(error(str(options.cache_dir), 1, "--cache-dir may not be inside "
+                              f"--content {options.content}: it would be published"))  # fmt: skip
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,24 +135,43 @@ def build(
     """
     steps = partial(_build, options, now, write, keep_parsed, earlier, progress or no_progress)
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
-        if options.use_cache and (write or keep_parsed):  # what writes in the cache folder
-            children.enter_context(cache.held(options.cache_dir))  # (let go after the children)
+        hold = (
+            _holding(options.cache_dir, children)
+            if options.use_cache and (write or keep_parsed)
+            else None
+        )
         try:
-            return steps(children)
+            return steps(children, hold)
         except StoredGone as exc:  # the cache changed under the build: once more without it
-            return steps(children, str(exc))
+            return steps(children, hold, str(exc))
+
+
+def _holding(cache_dir: Path, children: contextlib.ExitStack) -> Callable[[], None]:
+    """What takes the cache folder for the build (cache.held), once, until `children` end:
+    taken when the build is about to use it, after the checks of its options."""
+    taken: list[bool] = []
+
+    def hold() -> None:
+        if not taken:
+            children.enter_context(cache.held(cache_dir))
+            taken.append(True)
+
+    return hold
 
 
 def _build(
     options: BuildOptions, now: datetime, write: bool, keep_parsed: bool,
     earlier: BuildReport | None, progress: Progress, children: contextlib.ExitStack,
-    distrust: str = "",
+    hold: Callable[[], None] | None, distrust: str = "",
 ) -> BuildReport:  # fmt: skip
-    """The build; `distrust`: why the cache's parse results must not be used."""
+    """The build; `hold` takes the cache folder; `distrust`: why the cache's parse results
+    must not be used."""
     config, problems = load_config(options.config, options.base_url)
     problems += _folders(options) + (_output_overlaps(options) if write else [])
     if config is None or has_errors(problems):
         return BuildReport(tuple(problems), config_failed=True)
+    if hold is not None:
+        hold()
     store = _open_store(options, distrust)
     ready, checked = _helpers(options, config, store.state, write, children)
     prints = Fingerprints()
