@@ -248,6 +248,21 @@ def test_an_output_that_is_a_file_or_a_cache_in_the_content_is_a_usage_error(pub
     assert published.snapshot() == before
 
 
+def test_a_cache_folder_that_cannot_be_written_is_a_warning(published):
+    """The site is right without a cache: the build stages beside the output instead."""
+    blocked = published.root / "mot-tep"
+    blocked.write_text("không phải thư mục")
+    cache = blocked / "cache"
+    result = published.build("--cache-dir", str(cache))
+    assert result.code == 0, result.err
+    assert result.err == (
+        f"{cache / 'build'}:1: warning: không ghi được bộ nhớ đệm (Not a directory); "
+        "trang web vẫn đúng, nhưng lần dựng sau có thể chậm hơn\n"
+    )
+    assert published.html(f"{CAT}/moi/index.html").findtext(".//h1") == "Tin mới"
+    assert published.staging_folders() == []
+
+
 def test_a_linked_output_folder_stays_a_link_and_gets_the_new_site(published, tmp_path):
     webroot = tmp_path / "www" / "sokhcn"
     webroot.parent.mkdir()

@@ -102,6 +102,8 @@ def held(cache_dir: Path) -> Iterator[None]:
         cache_dir.mkdir(parents=True, exist_ok=True)
         handle = os.open(cache_dir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except (ImportError, OSError):
+        handle = -1
+    if handle < 0:
         yield
         return
     try:

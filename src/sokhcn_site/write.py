@@ -133,7 +133,10 @@ def mirror(spare: Path, target: Path, current: Survey | None = None) -> Survey:
     found = survey(spare)
     if spare.is_symlink() or (spare.exists() and not spare.is_dir()) or not target.is_dir():
         return found  # open_stage puts a spare that is not a folder right
-    spare.mkdir(parents=True, exist_ok=True)
+    try:
+        spare.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache folder that cannot be written: open_stage stages elsewhere
+        return found
     if os.stat(spare).st_dev != os.stat(target).st_dev:
         return found
     current = current if current is not None else survey(target)
@@ -278,19 +281,29 @@ def open_stage(
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
     _remove_stale(target)
     if spare is not None:
-        spare = spare.absolute()
-        spare.parent.mkdir(parents=True, exist_ok=True)
-        if os.stat(spare.parent).st_dev == os.stat(target.parent).st_dev:
-            found = found if found is not None else survey(spare)
-            if not spare.is_dir() or spare.is_symlink():
-                if spare.is_symlink() or spare.exists():
-                    spare.unlink()
-                spare.mkdir(mode=0o755)
-                found = NOTHING
-            return Stage(spare, target, _recycle(spare, paths, found), spare=True)
+        with contextlib.suppress(OSError):  # a cache folder it cannot write: stage beside
+            return _spare_stage(spare.absolute(), target, paths, found)
     folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
     folder.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
     return Stage(folder, target, {}, spare=False)
+
+
+def _spare_stage(
+    spare: Path, target: Path, paths: Collection[str], found: Survey | None
+) -> Stage:  # fmt: skip
+    """The stage in the spare copy of the site, if it is on the output's file system and can
+    be written (OSError if not)."""
+    spare.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(spare.parent).st_dev != os.stat(target.parent).st_dev:
+        raise OSError(errno.EXDEV, "the spare copy is on another file system", str(spare))
+    found = found if found is not None else survey(spare)
+    if not spare.is_dir() or spare.is_symlink():
+        if spare.is_symlink() or spare.exists():
+            spare.unlink()
+        spare.mkdir(mode=0o755)
+        found = NOTHING
+    tempfile.TemporaryFile(dir=spare).close()  # writable? (root's access() says yes to all)
+    return Stage(spare, target, _recycle(spare, paths, found), spare=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
