@@ -269,3 +269,11 @@ def test_a_link_written_percent_encoded_is_found_at_its_line_and_told_on_one_lin
         f"{where}:7: error: liên kết '/tin/tài liệu.pdf'",
         f"{where}:9: error: liên kết '/tin/java\\nscript:alert(1)'",
     ]
+
+
+def test_check_refuses_the_output_folders_a_build_would(make_site):
+    site = make_site({"content/tin/a.md": article()})
+    for output in (site.root / "content" / "tin", site.root / "site.yaml"):
+        result = site.check("--output", str(output))
+        assert result.code == 2, output
+        assert "--output must be a folder of its own" in result.err

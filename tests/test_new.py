@@ -145,3 +145,14 @@ def test_a_category_that_cannot_be_written_is_told_not_raised(make_site):
     path = site.root / "content/tin/2024-01-02-tin.md"
     assert result.err.startswith(f"{path.as_posix()}:1: error: không tạo được tệp (")
     assert "Traceback" not in result.err
+
+
+def test_a_title_the_build_would_refuse_is_refused_now(make_site):
+    site = make_site({"content/tin/.gitkeep": ""}, CONFIG)
+    result = _new(site, "Page", "--category", "tin", "--date", "2024-01-02")
+    assert result.code == 1
+    assert "error: đường dẫn 'page' dành riêng cho các trang sau" in result.err
+    assert list((site.root / "content/tin").glob("*.md")) == []
+    pages = _new(site, "Tin", "--category", "pages")
+    assert "'pages' không dùng được làm chuyên mục" in pages.err
+    assert "ví dụ 'tin-tuc'" in pages.err  # not the name it refuses

@@ -12,6 +12,7 @@ import yaml
 from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
+from .listings import PAGINATION
 from .model import SiteConfig
 from .parse import file_slug
 from .slugs import is_slug, slug_of
@@ -52,9 +53,12 @@ def front_matter(title: str, date: str, author: str, department: str) -> str:
 def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> str | None:
     category = request.category
     if category == PAGES_FOLDER or category in RESERVED or not is_slug(category):
+        example = slug_of(category)
+        if not example or example == PAGES_FOLDER or example in RESERVED:
+            example = "tin-tuc"  # the name refused is no example
         return (
             f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
-            f"không dấu, nối bằng dấu '-', ví dụ '{slug_of(category) or 'tin-tuc'}'"
+            f"không dấu, nối bằng dấu '-', ví dụ '{example}'"
         )
     # The build's rule (collect): when site.yaml lists categories, only those; else folders.
     declared = [slug for slug, _ in config.categories]
@@ -101,6 +105,12 @@ def create_article(
         return error(
             str(content / request.category), 1,
             "tiêu đề không tạo được tên tệp; tiêu đề cần có chữ hoặc số",
+        )  # fmt: skip
+    if slug == PAGINATION:  # the build refuses it (collect)
+        return error(
+            str(content / request.category), 1,
+            f"đường dẫn '{slug}' dành riêng cho các trang sau của danh sách chuyên mục; "
+            "thêm chữ vào tiêu đề",
         )  # fmt: skip
     if request.date is None:
         moment = now.astimezone(config.tz)

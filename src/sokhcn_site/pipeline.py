@@ -167,7 +167,9 @@ def _build(
     """The build; `hold` takes the cache folder; `distrust`: why the cache's parse results
     must not be used."""
     config, problems = load_config(options.config, options.base_url)
-    problems += _folders(options) + (_output_overlaps(options) if write else [])
+    # A check tells what its build would (serve's preview has no output folder).
+    overlaps = _output_overlaps(options) if write or not options.preview else []
+    problems += _folders(options) + overlaps
     if config is None or has_errors(problems):
         return BuildReport(tuple(problems), config_failed=True)
     if hold is not None:
