@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import article
 
-from sokhcn_site import write
+from sokhcn_site import cache, write
 from sokhcn_site.model import Output
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -261,6 +261,23 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning(published):
     )
     assert published.html(f"{CAT}/moi/index.html").findtext(".//h1") == "Tin mới"
     assert published.staging_folders() == []
+
+
+def test_ctrl_c_while_the_cache_is_saved_says_the_site_is_out(published, monkeypatch):
+    """The swap is done by then: "the output folder is kept" would be wrong."""
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache, "save", interrupted)
+    result = published.build()
+    assert result.code == 0
+    assert result.err == (f"{published.root / '.cache' / 'build'}:1: warning: đã dừng (Ctrl-C) "
+                          "khi đang lưu bộ nhớ đệm, sau khi trang web mới đã được xuất bản; "
+                          "lần dựng sau có thể chậm hơn\n")  # fmt: skip
+    assert published.html(f"{CAT}/moi/index.html").findtext(".//h1") == "Tin mới"
+    monkeypatch.undo()
+    assert published.build().code == 0  # and the next build is right
 
 
 def test_a_linked_output_folder_stays_a_link_and_gets_the_new_site(published, tmp_path):

@@ -192,6 +192,12 @@ def unusable(folder: str, why: object) -> Diagnostic:
     return warning(folder, 1, f"bộ nhớ đệm không dùng được ({why}); đã bỏ qua, dựng lại toàn bộ")
 
 
+def interrupted(folder: str) -> Diagnostic:
+    """The line that says Ctrl-C stopped the saving of the cache, after the site was out."""
+    return warning(folder, 1, "đã dừng (Ctrl-C) khi đang lưu bộ nhớ đệm, sau khi trang web mới "
+                              "đã được xuất bản; lần dựng sau có thể chậm hơn")  # fmt: skip
+
+
 def unsaved(folder: str, exc: OSError) -> Diagnostic:
     """The one line that says the cache could not be written, and why."""
     why = disk_problem(exc)

@@ -212,8 +212,13 @@ def _build(
     report, kept = _published(options, store, read, site, products, environment, problems,
                               progress, checked)  # fmt: skip
     if store.folder is not None:
-        saved = _save(store.folder, options, store, read, products, blocks, kept, report, now,
-                      children)  # fmt: skip
+        try:
+            saved = _save(store.folder, options, store, read, products, blocks, kept, report,
+                          now, children)  # fmt: skip
+        except KeyboardInterrupt:  # the site is out: telling "nothing published" would be wrong
+            if report.written is None:
+                raise
+            saved = (cache.interrupted(str(store.folder)),)
         report = _noted(report, saved)
     # Handed back, not freed on return: see BuildReport.retained.
     return dataclasses.replace(report, retained=(store, read, prints, products, blocks, kept))
