@@ -38,10 +38,11 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and strip every diacritic (``đ`` becomes ``d``)."""
+    """Lower-case ``text`` and strip every diacritic (``đ`` becomes ``d``, and so does ``ð``:
+    text converted from old Vietnamese encodings often has "Ð" (U+00D0) for "Đ")."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return bare.replace("đ", "d")
+    return bare.replace("đ", "d").replace("ð", "d")
 
 
 def exact_key(token: str) -> str:

@@ -33,9 +33,9 @@
   const PREFIX_EXACT = 2;
   const PREFIX_FOLDED = 1;
 
-  /** Lower-case, strip all diacritics, đ -> d (as fold() in search.py). */
+  /** Lower-case, strip all diacritics, đ (and ð, old encodings' Đ) -> d (as search.py). */
   function fold(text) {
-    return text.toLowerCase().normalize('NFD').replace(MARK_RE, '').replace(/đ/g, 'd');
+    return text.toLowerCase().normalize('NFD').replace(MARK_RE, '').replace(/[đð]/g, 'd');
   }
 
   /** Diacritic-exact form of a lower-case word, tone marks moved last ("hoá" = "hóa"). */
