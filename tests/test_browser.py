@@ -189,6 +189,15 @@ def test_a_sent_query_matches_whole_words_and_only_typing_matches_the_start(page
     assert "Không tìm thấy" in page.inner_text("#search-status")
 
 
+def test_a_query_of_more_words_than_are_used_says_so(page, base):
+    open_search(page, base)
+    assert results(page, "hội nghị tổng kết khoa học công nghệ ") != []
+    assert "Chỉ 8 từ đầu" not in page.inner_text("#search-status")  # eight words: all used
+    assert results(page, "hội nghị tổng kết khoa học công nghệ zzzq ") != []  # not found
+    status = page.inner_text("#search-status")
+    assert status.startswith("Tìm thấy") and status.endswith("Chỉ 8 từ đầu được dùng để tìm.")
+
+
 def _searched(page: Any, query: str, times: int) -> list[str]:
     """The result links' paths once the page has searched `query` (trimmed) `times` times."""
     page.wait_for_function(

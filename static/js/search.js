@@ -468,6 +468,7 @@
     loading: 'Đang tải…',
     none: (q) => `Không tìm thấy bài viết nào phù hợp với “${q}”.`,
     found: (n, q) => `Tìm thấy ${n.toLocaleString('vi-VN')} bài viết phù hợp với “${q}”.`,
+    capped: ` Chỉ ${MAX_TERMS} từ đầu được dùng để tìm.`,
     error: 'Không tải được dữ liệu tìm kiếm. Vui lòng thử lại sau.',
     stale: 'Trang tìm kiếm vừa được cập nhật. Vui lòng tải lại trang (F5) rồi tìm lại.',
     more: 'Xem thêm kết quả',
@@ -616,12 +617,18 @@
     render(result, docs, query) {
       this.clear();
       if (!result.ids.length) {
-        this.setStatus(TEXT.none(query));
+        this.setStatus(TEXT.none(query) + this.cap(query));
         return;
       }
-      this.setStatus(TEXT.found(result.ids.length, query));
+      this.setStatus(TEXT.found(result.ids.length, query) + this.cap(query));
       this.append(docs, result.terms);
       this.offerMore(result, query, PAGE_SIZE);
+    }
+
+    /** What the status adds when the query has words past MAX_TERMS, which are not used. */
+    cap(query) {
+      const words = new Set(tokenize(query).filter(fold).map((w) => `${fold(w)} ${exactKey(w)}`));
+      return words.size > MAX_TERMS ? TEXT.capped : '';
     }
 
     append(docs, terms) {
