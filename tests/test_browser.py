@@ -259,6 +259,21 @@ def test_an_open_search_page_follows_a_new_build_of_the_site(browser, tmp_path):
     context.close()
 
 
+def test_a_deploy_of_another_index_format_asks_an_open_page_to_reload(page, tmp_path):
+    served = _corpus_site(tmp_path / "site", 60, 1)
+    with serving(served) as url:
+        open_search(page, url, "a")
+        _searched(page, "a", 1)
+        index = served / "tim-kiem/index"
+        meta = json.loads((index / "meta.json").read_bytes())
+        (index / "meta.json").write_text(json.dumps({**meta, "format": -1}))
+        for shard in index.glob("t-*.json"):  # a new format's files have other names
+            shard.unlink()
+        page.fill("#q", "hoi nghi ")
+        page.wait_for_function("document.querySelector('#search-status').textContent"
+                               ".includes('tải lại trang')")  # fmt: skip
+
+
 def test_without_javascript_the_search_page_says_so_and_lists_the_categories(browser, base):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

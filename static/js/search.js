@@ -521,12 +521,16 @@
       this.run(query + ' ');
     }
 
-    /** Whether `error` came of a new build of the site, which the engine now reads. */
+    /**
+     * Whether `error` came of a new build of the site, which the engine now reads; throws
+     * StaleIndex if that build's index is of a format this script does not read.
+     */
     async renewed(error) {
       if (error instanceof StaleIndex) return false;
       try {
         return await this.engine.renewed();
-      } catch {
+      } catch (fresh) {
+        if (fresh instanceof StaleIndex) throw fresh;
         return false;
       }
     }
@@ -562,14 +566,19 @@
         this.record(timing, result, renderStart);
       } catch (error) {
         if (sequence !== this.sequence) return;
-        if (retry && (await this.renewed(error))) {
-          if (sequence === this.sequence) this.run(raw, false);
-          return;
+        let failure = error;
+        try {
+          if (retry && (await this.renewed(error))) {
+            if (sequence === this.sequence) this.run(raw, false);
+            return;
+          }
+        } catch (stale) {
+          failure = stale;
         }
         if (sequence !== this.sequence) return;
         this.clear();
-        this.setStatus(error instanceof StaleIndex ? TEXT.stale : TEXT.error);
-        console.error(error);
+        this.setStatus(failure instanceof StaleIndex ? TEXT.stale : TEXT.error);
+        console.error(failure);
       } finally {
         if (sequence === this.sequence) this.list.removeAttribute('aria-busy');
       }
@@ -656,12 +665,17 @@
           this.list.children[shown]?.querySelector('a')?.focus();
         } catch (error) {
           if (sequence !== this.sequence) return;
-          if (await this.renewed(error)) { // the ids were the old build's: search again
-            this.run(query + ' ');
-            return;
+          let text = TEXT.error;
+          try {
+            if (await this.renewed(error)) { // the ids were the old build's: search again
+              this.run(query + ' ');
+              return;
+            }
+          } catch {
+            text = TEXT.stale;
           }
           button.disabled = false;
-          this.setStatus(TEXT.error);
+          this.setStatus(text);
           console.error(error);
         }
       });
