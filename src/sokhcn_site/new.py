@@ -52,9 +52,9 @@ def front_matter(title: str, date: str, author: str, department: str) -> str:
 
 def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> str | None:
     category = request.category
-    if category == PAGES_FOLDER or category in RESERVED or not is_slug(category):
+    if _reserved(category) or not is_slug(category):
         example = slug_of(category)
-        if not example or example == PAGES_FOLDER or example in RESERVED:
+        if not example or _reserved(example):
             example = "tin-tuc"  # the name refused is no example
         return (
             f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
@@ -71,6 +71,11 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
         f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
         "của site.yaml"
     )
+
+
+def _reserved(name: str) -> bool:
+    """A folder name of content/ that is no category: static pages' or the site's own."""
+    return name == PAGES_FOLDER or name in RESERVED
 
 
 def _folders(content: Path) -> set[str]:

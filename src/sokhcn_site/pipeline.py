@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -135,8 +136,9 @@ def build(
     """
     steps = partial(_build, options, now, write, keep_parsed, earlier, progress or no_progress)
     with contextlib.ExitStack() as children:  # a child no longer wanted is ended
+        # Taken by _build once it has checked the options; let go after the children end.
         hold = (
-            _holding(options.cache_dir, children)
+            functools.cache(partial(children.enter_context, cache.held(options.cache_dir)))
             if options.use_cache and (write or keep_parsed)
             else None
         )
@@ -146,26 +148,13 @@ def build(
             return steps(children, hold, str(exc))
 
 
-def _holding(cache_dir: Path, children: contextlib.ExitStack) -> Callable[[], None]:
-    """What takes the cache folder for the build (cache.held), once, until `children` end:
-    taken when the build is about to use it, after the checks of its options."""
-    taken: list[bool] = []
-
-    def hold() -> None:
-        if not taken:
-            children.enter_context(cache.held(cache_dir))
-            taken.append(True)
-
-    return hold
-
-
 def _build(
     options: BuildOptions, now: datetime, write: bool, keep_parsed: bool,
     earlier: BuildReport | None, progress: Progress, children: contextlib.ExitStack,
-    hold: Callable[[], None] | None, distrust: str = "",
+    hold: Callable[[], object] | None, distrust: str = "",
 ) -> BuildReport:  # fmt: skip
-    """The build; `hold` takes the cache folder; `distrust`: why the cache's parse results
-    must not be used."""
+    """The build; `hold` takes the cache folder (once, however often it is called);
+    `distrust`: why the cache's parse results must not be used."""
     config, problems = load_config(options.config, options.base_url)
     # A check tells what its build would (serve's preview has no output folder).
     overlaps = _output_overlaps(options) if write or not options.preview else []

@@ -61,6 +61,11 @@
    * so no form is preferred. prefix: the last word, possibly still being typed.
    */
   function parseQuery(query) {
+    return queryTerms(query).slice(0, MAX_TERMS);
+  }
+
+  /** Every distinct term of a query, those past MAX_TERMS too (parseQuery leaves them out). */
+  function queryTerms(query) {
     const words = tokenize(query);
     const typing = words.length > 0 && /[\p{L}\p{N}\p{M}]$/u.test(query.normalize('NFC'));
     const terms = [];
@@ -74,7 +79,7 @@
       seen.add(id);
       terms.push({ fold: folded, key, plain: folded === word, prefix: typing && i === words.length - 1 });
     });
-    return terms.slice(0, MAX_TERMS);
+    return terms;
   }
 
   /** Index of the shard whose range holds `term` (firsts sorted, UTF-16 order). */
@@ -636,8 +641,7 @@
 
     /** What the status adds when the query has words past MAX_TERMS, which are not used. */
     cap(query) {
-      const words = new Set(tokenize(query).filter(fold).map((w) => `${fold(w)} ${exactKey(w)}`));
-      return words.size > MAX_TERMS ? TEXT.capped : '';
+      return queryTerms(query).length > MAX_TERMS ? TEXT.capped : '';
     }
 
     append(docs, terms) {
