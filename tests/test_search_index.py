@@ -63,6 +63,18 @@ def test_exact_key_keeps_diacritics_but_not_tone_placement() -> None:
     assert exact_key("đo") != exact_key("do")
 
 
+def test_a_syllable_spelled_with_y_or_i_alike_is_one_word() -> None:
+    assert exact_key("kỹ") == exact_key("kĩ") == exact_key(nfd("kĩ"))
+    assert exact_key("lý") == exact_key("lí")
+    assert exact_key("quý") == exact_key("quí")
+    assert fold("Mỹ") == fold("mĩ") == fold("mi") == "mi"
+    # Other words with a "y": not the "i" of anything.
+    words = ["y", "ý", "tuy", "thủy", "vy", "kyoto", "hay"]
+    assert [fold(w) for w in words] == ["y", "y", "tuy", "thuy", "vy", "kyoto", "hay"]
+    assert not any("i" in exact_key(w) for w in words)
+    assert exact_key("kỳ") != exact_key("kỹ")
+
+
 def test_tokenize_normalises_and_keeps_words_whole() -> None:
     assert tokenize(nfd("Sở KH&CN tỉnh Thanh Hóa, năm 2024.")) == [
         "sở",
@@ -554,6 +566,25 @@ def test_search_js_ranks_like_the_issue_asks(tmp_path: Path) -> None:
 
 
 @needs_node
+def test_search_js_finds_and_marks_either_spelling_of_a_word(tmp_path: Path) -> None:
+    spelled = [
+        entry(1, "Tin tức", "Hội thảo kỹ thuật đo lường.", day=3),
+        entry(2, "Kĩ thuật mới", "Báo cáo.", day=2),
+        entry(3, "Tin tức", "Kỳ họp thứ nhất.", day=1),
+        entry(4, "Tin tức", "\u00d0ồng hồ đo.", day=1),  # Ð for Đ, from an old encoding
+    ]
+    queries = ["kĩ thuật", "kỹ ", "ky ", "đồng hồ"]
+    got = run_node(tmp_path, files(build_search_index(spelled)), queries)
+    # Either spelling is the word typed: exact, the title first; "kỳ" is only folded alike.
+    assert got["queries"]["kĩ thuật"]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
+    assert got["queries"]["kỹ "]["urls"] == ["tin/bai-2/", "tin/bai-1/", "tin/bai-3/"]
+    assert got["queries"]["kĩ thuật"]["marks"][1] == ["kỹ", "thuật"]
+    # Typed without marks, "kỳ" (another word) is found too.
+    assert set(got["queries"]["ky "]["urls"]) == {"tin/bai-1/", "tin/bai-2/", "tin/bai-3/"}
+    assert got["queries"]["đồng hồ"]["marks"] == [["\u00d0ồng", "hồ"]]
+
+
+@needs_node
 def test_search_js_prefix_search_of_the_last_word(tmp_path: Path) -> None:
     got = run_node(tmp_path, files(build_search_index(RANKING)), ["khoa họ", "thanh h", "kiểm đ"])
     assert got["queries"]["khoa họ"]["urls"][0] == "tin/bai-3/"
@@ -588,6 +619,11 @@ def test_search_js_folds_like_python(tmp_path: Path) -> None:
         "ﬁ",
         "2024",
         "\u00d0ồng",
+        "Kỹ",
+        "quí",
+        "Lý",
+        "Y",
+        "tuỳ",
     ]
     got = run_node(tmp_path, files(build_search_index(RANKING)), [], words)
     assert got["fold"] == [fold(w) for w in words]

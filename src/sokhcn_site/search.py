@@ -35,26 +35,36 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TOKEN_RE = re.compile(rf"[\w{_MARKS}]+")
 # The five Vietnamese tone marks (huyền, sắc, ngã, hỏi, nặng) after NFD.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Syllables written with a final "y" or "i" alike, as spellings differ between writers and
+# decades: "kỹ thuật" and "kĩ thuật", "lý do" and "lí do", "quý" and "quí" (but "y tế",
+# "tuy", "vy" are other words). Both are indexed and looked up as the "i" form.
+_Y_SYLLABLES = frozenset(("hy", "ky", "ly", "my", "sy", "ty", "quy"))
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip every diacritic (``đ`` becomes ``d``, and so does ``ð``:
-    text converted from old Vietnamese encodings often has "Ð" (U+00D0) for "Đ")."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
+def fold(word: str) -> str:
+    """Lower-case ``word`` and strip every diacritic (``đ`` becomes ``d``, and so does ``ð``:
+    text converted from old Vietnamese encodings often has "Ð" (U+00D0) for "Đ"); a
+    syllable spelled with "y" or "i" alike gets its "i" (see _Y_SYLLABLES)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return bare.replace("đ", "d").replace("ð", "d")
+    return _i_for_y(bare.replace("đ", "d").replace("ð", "d"))
+
+
+def _i_for_y(base: str) -> str:
+    return base[:-1] + "i" if base in _Y_SYLLABLES else base
 
 
 def exact_key(token: str) -> str:
     """The diacritic-exact form of a lower-case token.
 
     The tone marks are moved to the end so that the old and new placements
-    ("hoá" and "hóa") are the same word, as Vietnamese readers see them.
+    ("hoá" and "hóa") are the same word, as Vietnamese readers see them; so is a syllable
+    spelled with "y" or "i" alike ("kỹ" and "kĩ").
     """
     decomposed = unicodedata.normalize("NFD", token)
     tones = "".join(sorted(c for c in decomposed if c in _TONES))
     base = "".join(c for c in decomposed if c not in _TONES)
-    return unicodedata.normalize("NFC", base) + tones
+    return _i_for_y(unicodedata.normalize("NFC", base)) + tones
 
 
 def tokenize(text: str) -> list[str]:

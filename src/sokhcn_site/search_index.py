@@ -49,7 +49,7 @@ from .pickling import fast_pickle
 from .search import SearchEntry, dumps, fold_key
 
 INDEX_DIR = "tim-kiem/index"
-FORMAT = 4
+FORMAT = 5
 # Term shards are cut before they pass this many bytes; a single term may exceed it.
 # Small shards keep "one shard per query word" cheap: see tests/test_search_index.py.
 SHARD_TARGET = 16 * 1024

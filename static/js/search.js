@@ -21,7 +21,7 @@
 
   // The index layout this script reads: FORMAT in search_index.py. A page kept by the
   // browser from before a deploy that changed it would read the new files wrongly.
-  const INDEX_FORMAT = 4;
+  const INDEX_FORMAT = 5;
   // Eight words bound the shards a query can fetch (see search.py).
   const MAX_TERMS = 8;
   // Extra shard bytes a prefix search of the last word may cost; beyond this
@@ -33,16 +33,28 @@
   const PREFIX_EXACT = 2;
   const PREFIX_FOLDED = 1;
 
-  /** Lower-case, strip all diacritics, đ (and ð, old encodings' Đ) -> d (as search.py). */
-  function fold(text) {
-    return text.toLowerCase().normalize('NFD').replace(MARK_RE, '').replace(/[đð]/g, 'd');
+  // Syllables spelled with a final "y" or "i" alike ("kỹ", "kĩ"): _Y_SYLLABLES in search.py.
+  const Y_SYLLABLES = new Set(['hy', 'ky', 'ly', 'my', 'sy', 'ty', 'quy']);
+
+  /** A word lower-cased, without diacritics, đ (and ð, old encodings' Đ) -> d. */
+  function bare(word) {
+    return word.toLowerCase().normalize('NFD').replace(MARK_RE, '').replace(/[đð]/g, 'd');
+  }
+
+  /** bare(), and the "i" of a syllable spelled with "y" or "i" alike (as search.py). */
+  function fold(word) {
+    return iForY(bare(word));
+  }
+
+  function iForY(base) {
+    return Y_SYLLABLES.has(base) ? base.slice(0, -1) + 'i' : base;
   }
 
   /** Diacritic-exact form of a lower-case word, tone marks moved last ("hoá" = "hóa"). */
   function exactKey(token) {
     const decomposed = token.normalize('NFD');
     const tones = (decomposed.match(TONE_RE) || []).sort().join('');
-    return decomposed.replace(TONE_RE, '').normalize('NFC') + tones;
+    return iForY(decomposed.replace(TONE_RE, '').normalize('NFC')) + tones;
   }
 
   /** Lower-case NFC words of a text. */
@@ -77,7 +89,8 @@
       const id = folded + ' ' + key;
       if (seen.has(id)) return;
       seen.add(id);
-      terms.push({ fold: folded, key, plain: folded === word, prefix: typing && i === words.length - 1 });
+      const plain = bare(word) === word;
+      terms.push({ fold: folded, key, plain, prefix: typing && i === words.length - 1 });
     });
     return terms;
   }
@@ -248,7 +261,7 @@
       if (hit === undefined) {
         hit = NO_HIT;
         const lower = word.toLowerCase();
-        const folded = foldLower(lower);
+        const folded = iForY(foldLower(lower));
         for (let t = 0; t < terms.length; t++) {
           const term = terms[t];
           // Cheap folded test first: most words of a text match nothing.
@@ -266,7 +279,7 @@
   const NO_HIT = [-1, false];
   const foldedChars = new Map();
 
-  /** fold() of an already lower-cased word, one cached character at a time. */
+  /** bare() of an already lower-cased word, one cached character at a time. */
   function foldLower(lower) {
     let out = '';
     for (const ch of lower) {
@@ -278,7 +291,7 @@
       if (folded === undefined) {
         // Per character is the same as per word: NFD of a concatenation is
         // the concatenation of NFDs up to the order of marks, all removed.
-        folded = ch.normalize('NFD').replace(MARK_RE, '').replace(/đ/g, 'd');
+        folded = bare(ch);
         foldedChars.set(ch, folded);
       }
       out += folded;
