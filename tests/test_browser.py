@@ -344,6 +344,25 @@ def test_printing_an_article_shows_the_article_alone(page, base):
     assert page.locator(".other-news").is_visible()
 
 
+def test_paper_names_the_site_and_the_address_of_a_body_link(page, tmp_path):
+    body = "Xem [Bộ KH&CN](https://most.gov.vn/tin/) và <https://most.gov.vn/>."
+    site = create_site(tmp_path / "site", {"content/tin/a.md": article("A", body=body)})
+    assert site.build().code == 0
+    after = (
+        "[...document.querySelectorAll('.body a')]"
+        ".map((a) => getComputedStyle(a, '::after').content)"
+    )
+    with serving(site.output) as url:
+        page.goto(f"{url}tin/a/")
+        assert page.locator(".print-source").is_hidden()
+        assert page.evaluate(after) == ["none", "none"]
+        page.emulate_media(media="print")
+        assert page.locator(".print-source").is_visible()
+        assert page.inner_text(".print-site") == "SỞ THỬ NGHIỆM"  # upper case, as on screen
+        assert page.inner_text(".print-address") == "https://example.test/tin/a/"
+        assert page.evaluate(after) == ['" (https://most.gov.vn/tin/)"', "none"]
+
+
 # ------------------------------------------------------------------ phones ----
 
 
