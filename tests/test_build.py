@@ -459,3 +459,28 @@ def test_printed_pages_name_the_site_and_body_links_carry_the_address_to_print(m
     assert page.xpath("//*[@data-print-url][not(ancestor::div[@class='body'])]") == []
     missing = site.html("404.html")  # served at any address: none of its own to print
     assert missing.find_class("print-site") and not missing.find_class("print-address")
+
+
+def test_the_menu_marks_the_category_of_an_article_and_the_page_itself(make_site):
+    menu = [{"title": "Tin hoạt động", "url": f"/{CAT}/"}, {"title": "Thông báo",
+            "url": "thong-bao/"}, {"title": "Giới thiệu", "url": "gioi-thieu/"}]  # fmt: skip
+    site = make_site(
+        _many(3) | _many(1, "thong-bao")
+        | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n"},
+        {"menu": menu, "page_size": 2, "base_url": "https://example.test/portal/"},
+    )  # fmt: skip
+
+    def current(rel: str) -> list[tuple[str, str]]:
+        nav = site.html(rel).xpath("//nav[@class='site-nav']")[0]
+        return [(a.text_content(), a.get("aria-current")) for a in nav.xpath(".//a[@aria-current]")]
+
+    assert site.build().code == 0
+    assert current(f"{CAT}/bai-02/index.html") == [("Tin hoạt động", "true")]
+    assert current("thong-bao/bai-01/index.html") == [("Thông báo", "true")]
+    assert current(f"{CAT}/index.html") == [("Tin hoạt động", "page")]
+    assert current(f"{CAT}/page/2/index.html") == [("Tin hoạt động", "true")]
+    assert current("index.html") == [("Trang chủ", "page")]
+    assert current("gioi-thieu/index.html") == [("Giới thiệu", "page")]
+    assert current("404.html") == current("tim-kiem/index.html") == []
+    hrefs = site.html(f"{CAT}/bai-02/index.html").xpath("//nav[@class='site-nav']//a/@href")
+    assert hrefs == ["/portal/", f"/portal/{CAT}/", "/portal/thong-bao/", "/portal/gioi-thieu/"]
