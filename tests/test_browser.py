@@ -344,6 +344,52 @@ def test_printing_an_article_shows_the_article_alone(page, base):
     assert page.locator(".other-news").is_visible()
 
 
+def test_without_javascript_there_is_no_print_button_to_press(browser, base):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}{TONG_KET}")
+    assert page.locator(".print-button").count() == 1  # in the page, for scripts to show
+    assert page.get_by_role("button", name="In tin").count() == 0
+    assert page.locator(".tools").is_hidden()
+    context.close()
+
+
+def test_the_print_button_prints_under_a_policy_that_forbids_inline_scripts(page, base):
+    """As a server may send: script-src 'self' blocks onclick attributes, not the site's files."""
+
+    def strict(route: Any) -> None:
+        response = route.fetch()
+        policy = {"content-security-policy": "script-src 'self'"}
+        route.fulfill(response=response, headers=response.headers | policy)
+
+    page.route(f"{base}**", strict)
+    page.goto(f"{base}{TONG_KET}")
+    page.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
+    button = page.get_by_role("button", name="In tin")
+    assert button.is_visible()
+    button.click()
+    assert page.evaluate("window.printed") == 1
+
+
+def test_paper_names_the_site_and_the_address_of_a_body_link(page, tmp_path):
+    body = "Xem [Bộ KH&CN](https://most.gov.vn/tin/) và <https://most.gov.vn/>."
+    site = create_site(tmp_path / "site", {"content/tin/a.md": article("A", body=body)})
+    assert site.build().code == 0
+    after = (
+        "[...document.querySelectorAll('.body a')]"
+        ".map((a) => getComputedStyle(a, '::after').content)"
+    )
+    with serving(site.output) as url:
+        page.goto(f"{url}tin/a/")
+        assert page.locator(".print-source").is_hidden()
+        assert page.evaluate(after) == ["none", "none"]
+        page.emulate_media(media="print")
+        assert page.locator(".print-source").is_visible()
+        assert page.inner_text(".print-site") == "SỞ THỬ NGHIỆM"  # upper case, as on screen
+        assert page.inner_text(".print-address") == "https://example.test/tin/a/"
+        assert page.evaluate(after) == ['" (https://most.gov.vn/tin/)"', "none"]
+
+
 # ------------------------------------------------------------------ phones ----
 
 

@@ -425,3 +425,62 @@ def test_an_article_without_other_news_takes_the_whole_width(make_site):
     assert alone.find_class("other-news") == [] and alone.find_class("with-aside") == []
     paired = site.html("tin-khac/a/index.html")
     assert len(paired.find_class("other-news")) == len(paired.find_class("with-aside")) == 1
+
+
+def test_printed_pages_name_the_site_and_body_links_carry_the_address_to_print(make_site):
+    body = ("[Bộ KH&CN](https://most.gov.vn/tin?a=1&b=2), <https://most.gov.vn/>, "
+            "[most.gov.vn](https://most.gov.vn), [quyết định](<tài liệu/qđ-12.pdf>), "
+            "[bài B](b.md), [phần 2](#phan-2), [văn phòng](mailto:vp@example.test).\n\n"
+            "## Phần 2")  # fmt: skip
+    site = make_site(
+        {f"content/{CAT}/a.md": article("A", body=body), f"content/{CAT}/b.md": article("B"),
+         f"content/{CAT}/tài liệu/qđ-12.pdf": b"%PDF"},
+        {"base_url": "https://example.test/portal/"},
+    )  # fmt: skip
+    assert site.build().code == 0
+    page = site.html(f"{CAT}/a/index.html")
+    source = page.find_class("print-source")[0]
+    assert source.find_class("print-site")[0].text_content() == "Sở Thử Nghiệm"
+    address = f"https://example.test/portal/{CAT}/a/"
+    assert source.find_class("print-address")[0].text_content() == address
+    links = [
+        (a.text_content(), a.get("data-print-url")) for a in page.xpath("//div[@class='body']//a")
+    ]
+    assert links == [
+        ("Bộ KH&CN", "https://most.gov.vn/tin?a=1&b=2"),
+        ("https://most.gov.vn/", None),  # the text says it already
+        ("most.gov.vn", None),
+        ("quyết định", f"https://example.test/portal/{CAT}/tài%20liệu/qđ-12.pdf"),
+        ("bài B", f"https://example.test/portal/{CAT}/b/"),
+        ("phần 2", None),  # this page
+        ("văn phòng", "vp@example.test"),
+    ]
+    # Only the body's: the menu, the header and "Các tin khác" are not printed.
+    assert page.xpath("//*[@data-print-url][not(ancestor::div[@class='body'])]") == []
+    missing = site.html("404.html")  # served at any address: none of its own to print
+    assert missing.find_class("print-site") and not missing.find_class("print-address")
+
+
+def test_the_menu_marks_the_category_of_an_article_and_the_page_itself(make_site):
+    menu = [{"title": "Tin hoạt động", "url": f"/{CAT}/"}, {"title": "Thông báo",
+            "url": "thong-bao/"}, {"title": "Giới thiệu", "url": "gioi-thieu/"}]  # fmt: skip
+    site = make_site(
+        _many(3) | _many(1, "thong-bao")
+        | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n"},
+        {"menu": menu, "page_size": 2, "base_url": "https://example.test/portal/"},
+    )  # fmt: skip
+
+    def current(rel: str) -> list[tuple[str, str]]:
+        nav = site.html(rel).xpath("//nav[@class='site-nav']")[0]
+        return [(a.text_content(), a.get("aria-current")) for a in nav.xpath(".//a[@aria-current]")]
+
+    assert site.build().code == 0
+    assert current(f"{CAT}/bai-02/index.html") == [("Tin hoạt động", "true")]
+    assert current("thong-bao/bai-01/index.html") == [("Thông báo", "true")]
+    assert current(f"{CAT}/index.html") == [("Tin hoạt động", "page")]
+    assert current(f"{CAT}/page/2/index.html") == [("Tin hoạt động", "true")]
+    assert current("index.html") == [("Trang chủ", "page")]
+    assert current("gioi-thieu/index.html") == [("Giới thiệu", "page")]
+    assert current("404.html") == current("tim-kiem/index.html") == []
+    hrefs = site.html(f"{CAT}/bai-02/index.html").xpath("//nav[@class='site-nav']//a/@href")
+    assert hrefs == ["/portal/", f"/portal/{CAT}/", "/portal/thong-bao/", "/portal/gioi-thieu/"]

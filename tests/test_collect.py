@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -5,7 +6,7 @@ import pytest
 
 from sokhcn_site.collect import collect, is_published, newest_first, select_other_news
 from sokhcn_site.listings import paginate
-from sokhcn_site.model import Article, Origin, SiteConfig
+from sokhcn_site.model import Article, MenuItem, Origin, Page, SiteConfig
 from sokhcn_site.render import PagePlan
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -99,3 +100,31 @@ def test_the_page_plan_makes_each_job_when_asked_the_same_in_any_order():
                                                                    "tin/s2/"]  # fmt: skip
     with pytest.raises(IndexError):
         forward[len(forward)]
+
+
+def test_the_menu_marks_the_page_itself_and_the_section_a_page_is_in():
+    """aria-current="page" on the item of the page itself; "true" on the section's, for an
+    article's category and a listing's later pages; none where no item leads."""
+    menu = (MenuItem("Tin", "tin/"), MenuItem("Khác", "khac/"),
+            MenuItem("Giới thiệu", "gioi-thieu/"), MenuItem("Bộ", "https://x.vn/"))  # fmt: skip
+    parsed = [make(f"s{i}", i) for i in range(1, 4)] + [make("k", 3, category="khac"),
+                                                        make("n", 4, category="ngoai")]  # fmt: skip
+    about = Page("content/pages/gioi-thieu.md", "gioi-thieu", "Giới thiệu", b"<p>x</p>", "x")
+    site, _ = collect(replace(CONFIG, page_size=2, menu=menu),
+                      [(Origin(a.source, a.source), a) for a in parsed],
+                      [(Origin(about.source, about.source), about)],
+                      now=datetime(2021, 1, 1, tzinfo=TZ))  # fmt: skip
+    plan = PagePlan(site)
+    marked = {job.path: [(link.title, link.current) for link in job.context["menu"] if link.current]
+              for job in plan}  # fmt: skip
+    titles = [link.title for link in plan[0].context["menu"]]
+    assert titles == ["Trang chủ", "Tin", "Khác", "Giới thiệu", "Bộ"]
+    assert marked["index.html"] == [("Trang chủ", "page")]
+    assert marked["page/2/index.html"] == [("Trang chủ", "true")]
+    assert marked["tin/index.html"] == [("Tin", "page")]
+    assert marked["tin/page/2/index.html"] == [("Tin", "true")]
+    assert marked["tin/s2/index.html"] == marked["tin/s3/index.html"] == [("Tin", "true")]
+    assert marked["khac/k/index.html"] == [("Khác", "true")]
+    assert marked["gioi-thieu/index.html"] == [("Giới thiệu", "page")]
+    for unmarked in ("ngoai/index.html", "ngoai/n/index.html", "tim-kiem/index.html", "404.html"):
+        assert marked[unmarked] == [], unmarked

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 if TYPE_CHECKING:
     import markdown
@@ -369,3 +369,52 @@ def references(fragment: str) -> tuple[Reference, ...]:
             if url is not None:
                 found.append(Reference(tag, url, values.get("alt") if tag == "img" else None))
     return tuple(found)
+
+
+# A link of a sanitised body: nh3 writes every attribute name="value", with & and " escaped
+# but not '>', and nests no link in another.
+_LINK = re.compile(r'<a(\s(?:[^>"]|"[^"]*")*)>(.*?)</a>', re.DOTALL)
+_HREF = re.compile(r'\shref="([^"]*)"')
+_NOT_WEB = ("mailto:", "tel:")
+_SCHEME = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
+# Runs of escaped bytes above 0x7f: Vietnamese letters, shown as an address bar shows them.
+_ESCAPED_LETTERS = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
+
+
+def print_addresses(fragment: str, base_url: str) -> str:
+    """The sanitised body `fragment` with each link that leads off the page given the address
+    to print after it (data-print-url: paper cannot be clicked), but for a link whose text
+    already is its address. `base_url`: the site's, to which root-relative links are joined."""
+    if "<a " not in fragment:
+        return fragment
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
+
+    def mark(link: re.Match[str]) -> str:
+        found = _HREF.search(link[1])
+        href = html.unescape(found[1]) if found else ""
+        if not href or href.startswith(("#", "?")):
+            return link[0]  # no address, or this page's
+        if href.lower().startswith(_NOT_WEB):
+            address = unquote(href.partition(":")[2])  # the e-mail address or phone number
+        elif href.startswith("/") and not href.startswith("//"):
+            address = _ESCAPED_LETTERS.sub(_letters, origin + href)  # the site's own
+        else:  # urljoin takes most of the time spent here: only for what needs it
+            url = href if _SCHEME.match(href) else urljoin(base_url, href)
+            address = _ESCAPED_LETTERS.sub(_letters, url)
+        if _bare(html.unescape(_TAG.sub("", link[2]))) == _bare(address):
+            return link[0]
+        return f'<a data-print-url="{html.escape(address)}"{link[0][2:]}'
+
+    return _LINK.sub(mark, fragment)
+
+
+def _letters(escapes: re.Match[str]) -> str:
+    try:
+        return unquote(escapes[0], errors="strict")
+    except UnicodeDecodeError:  # not UTF-8: left as it is written
+        return escapes[0]
+
+
+def _bare(address: str) -> str:
+    """An address as a link's text may write it: no scheme, no final slash, any case."""
+    return _SCHEME.sub("", " ".join(address.split())).rstrip("/").casefold()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 # Its search index lives beside it, in tim-kiem/index/ (search.py).
 SEARCH_PAGE = "tim-kiem/index.html"
+HOME_TITLE = "Trang chủ"  # the menu's first item
 
 
 @fast_pickle
@@ -26,6 +27,46 @@ SEARCH_PAGE = "tim-kiem/index.html"
 class NavItem:
     title: str
     path: str  # site-relative, or an absolute URL
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class MenuLink:
+    """A menu item as one page shows it."""
+
+    title: str
+    path: str
+    current: str  # its aria-current, "" for none
+
+
+class Menu:
+    """The menu bar: the home page, then the site's menu, each item marked as each page needs.
+
+    The item that links to the page itself is the current page (aria-current="page"); the
+    one of the section the page is in, such as an article's category or a listing's later
+    page, is the current location (aria-current="true"): a screen reader says which.
+    """
+
+    def __init__(self, navigation: Sequence[NavItem]) -> None:
+        self._items = (NavItem(HOME_TITLE, ""), *navigation)
+        self._paths = frozenset(item.path for item in self._items)
+        # Most pages are in one of a few sections: their menus are shared, digested once.
+        self._shown: dict[tuple[str | None, str | None], tuple[MenuLink, ...]] = {}
+
+    def on(self, page: str, section: str | None) -> tuple[MenuLink, ...]:
+        """The menu of the page at `page` (a path, "" the home page), in `section` (the path
+        of the listing it belongs to), or in none."""
+        key = (page if page in self._paths else None, section if section in self._paths else None)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = tuple(
+                MenuLink(item.title, item.path, _current(item.path, *key)) for item in self._items
+            )
+        return shown
+
+
+def _current(path: str, page: str | None, section: str | None) -> str:
+    return "page" if path == page else "true" if path == section else ""
 
 
 @fast_pickle
@@ -89,7 +130,9 @@ class PagePlan(Sequence[PageJob]):
 
     def __init__(self, site: Site, badges: Mapping[str, str] | None = None) -> None:
         self._site = site
-        self._common = Common(site.config, _navigation(site), MappingProxyType(dict(badges or {})))
+        navigation = _navigation(site)
+        self._common = Common(site.config, navigation, MappingProxyType(dict(badges or {})))
+        self._menu = Menu(navigation)
         self._names = {c.slug: c.name for c in site.categories}
         self._links = dict(zip((a.source for a in site.articles), site.links, strict=True))
         listings, articles = len(site.listings), len(site.articles)
@@ -119,24 +162,26 @@ class PagePlan(Sequence[PageJob]):
         path = self.paths[index]
         if index < listings:
             listing = site.listings[index]
-            return self._job(path, "listing.html", path, listing=listing,
+            section = f"{listing.category}/" if listing.category else ""
+            return self._job(path, "listing.html", path, section, listing=listing,
                              partners=site.partners if listing.path == "" else (),
                              **self._feed(listing.category))  # fmt: skip
         if index < articles:
             article, others = site.articles[index - listings], site.other_news[index - listings]
-            return self._job(path, "article.html", article.source, article=article,
+            return self._job(path, "article.html", article.source, f"{article.category}/",
+                             article=article,
                              category_name=self._names[article.category],
                              other_news=tuple(self._links[other.source] for other in others),
                              sharing=Derived(article_sharing, (site.config, article)),
                              **self._feed(article.category))  # fmt: skip
         if index < pages:
-            return self._job(path, "page.html", site.pages[index - articles].source,
+            return self._job(path, "page.html", site.pages[index - articles].source, None,
                              page=site.pages[index - articles], **self._feed(None))  # fmt: skip
         if path == SEARCH_PAGE:
             categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in site.categories)
-            return self._job(path, "search.html", path, categories=categories,
+            return self._job(path, "search.html", path, None, categories=categories,
                              **self._feed(None))  # fmt: skip
-        return self._job(path, "404.html", path, **self._feed(None))
+        return self._job(path, "404.html", path, None, **self._feed(None))
 
     def _feed(self, category: str | None) -> dict[str, str]:
         """The RSS feed a page announces, its category's or the site's, titled as it is."""
@@ -146,8 +191,13 @@ class PagePlan(Sequence[PageJob]):
         title = category_feed_title(self._names[category], name)
         return {"feed_path": f"{category}/rss.xml", "feed_title": title}
 
-    def _job(self, path: str, template: str, subject: str, **values: Any) -> PageJob:
-        context = MappingProxyType({**values, "page_path": path.removesuffix("index.html")})
+    def _job(
+        self, path: str, template: str, subject: str, section: str | None, **values: Any
+    ) -> PageJob:
+        """`section`: the path of the listing the page belongs to, if any (see Menu)."""
+        page_path = path.removesuffix("index.html")
+        menu = self._menu.on(page_path, section)
+        context = MappingProxyType({**values, "page_path": page_path, "menu": menu})
         return PageJob(path, template, self._common, context, subject)
 
 

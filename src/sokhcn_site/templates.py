@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .dates import format_date, format_short_date
 from .keys import digest
+from .markup import print_addresses
 from .model import Source
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def make_environment(
     env.filters["short_date"] = format_short_date
     env.filters["iso"] = lambda moment: moment.isoformat()
     env.filters["url"] = lambda path: path if "://" in path else base_path + path
+    env.filters["print_addresses"] = print_addresses
     known = versions or {}
 
     # A browser keeps a style sheet or script for a while; the page asks for the version it
