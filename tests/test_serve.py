@@ -20,7 +20,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import article, rendered_pages
+from conftest import ROOT, article, rendered_pages
 from playwright.sync_api import sync_playwright
 
 from sokhcn_site import serve
@@ -202,6 +202,34 @@ def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site)
         config = site.root / "site.yaml"  # what the link points at, edited
         config.write_text(config.read_text("utf-8").replace("Sở Thử Nghiệm", "Sở Mới"), "utf-8")
         _eventually(root, lambda body: "Sở Mới" in body)
+    finally:
+        code, err = server.stop()
+    assert code == 0
+    assert "Traceback" not in err
+
+
+def test_folders_deleted_and_made_again_are_watched_again(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
+    templates, content = site.root / "templates", site.root / "content"
+    server = Server(site, "--port", "0")
+    try:
+        page_url = server.url() + "tin/a/"
+        _eventually(page_url, lambda body: "In tin" in body)
+        # As `rm -r templates && cp -r ../other/templates .` does: gone and back at once.
+        shutil.rmtree(templates)
+        shutil.copytree(ROOT / "templates", templates)
+        template = templates / "article.html"
+        template.write_text(template.read_text("utf-8").replace("In tin", "In trang"), "utf-8")
+        _eventually(page_url, lambda body: "In trang" in body)
+        template.write_text(template.read_text("utf-8").replace("In trang", "In bài"), "utf-8")
+        _eventually(page_url, lambda body: "In bài" in body)
+
+        shutil.rmtree(content)  # gone for a while this time, which the preview shows
+        _eventually(page_url, lambda body: "--content: folder not found" in body)
+        source = site.write("content/tin/2020-01-14-a.md", article("Tin A", body="Bản mới."))
+        _eventually(page_url, lambda body: "Bản mới." in body)
+        source.write_text(article("Tin A", body="Bản đã sửa."), encoding="utf-8")
+        _eventually(page_url, lambda body: "Bản đã sửa." in body)
     finally:
         code, err = server.stop()
     assert code == 0
