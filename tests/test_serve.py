@@ -269,6 +269,21 @@ def test_unusable_settings_stop_serve_with_exit_code_2(make_site):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--content", "--templates", "--static", "--config"])
+def test_unusable_options_are_told_as_build_tells_them_before_serving(make_site, option):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
+    missing = str(site.root / "khong-co")
+    built = site.build(option, missing)
+    with socket.socket() as busy:  # serve may not even try to open it
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        served = site.run("serve", *site.inputs(), option, missing, "--port", port)
+    assert built.code == served.code == 2
+    assert served.err == built.err and missing in served.err
+    assert served.out == ""
+
+
 def test_a_production_build_has_no_preview_marks(make_site):
     site = make_site(
         {
