@@ -45,7 +45,8 @@ class Server:
     """`sokhcn-site serve --port 0` in a subprocess, as an editor would start it."""
 
     def __init__(self, site, *args: str, cwd: Path | None = None) -> None:
-        command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), *args]
+        serve = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs()]
+        command = [*serve, "--port", "0", *args]  # 8000, the default, may be another run's
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # In the site's folder: serve keeps its parse results in .cache/ where it runs.
         self.process = subprocess.Popen(
@@ -133,7 +134,7 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
     )
     assert site.build().code == 0
     public = _snapshot(site.output)
-    with Server(site, "--port", "0") as server:
+    with Server(site) as server:
         root = server.url()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/portal/", root)
         home = lxml.html.fromstring(_get(root)[1])
@@ -178,7 +179,7 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
 def test_a_body_that_makes_markdown_crawl_is_cut_off_in_the_preview_too(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article("Tin A")},
                      {**CONFIG, "parse_timeout": 0.5})  # fmt: skip
-    with Server(site, "--port", "0") as server:
+    with Server(site) as server:
         root = server.url()
         _eventually(root, lambda body: "Tin A" in body)
         # Python-Markdown takes ~40 s on this (see test_timelimit); rebuilds run on the main
@@ -205,7 +206,7 @@ def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site)
 def test_folders_deleted_and_made_again_are_watched_again(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
     templates, content = site.root / "templates", site.root / "content"
-    with Server(site, "--port", "0") as server:
+    with Server(site) as server:
         page_url = server.url() + "tin/a/"
         _eventually(page_url, lambda body: "In tin" in body)
         # As `rm -r templates && cp -r ../other/templates .` does: gone and back at once.
@@ -331,7 +332,7 @@ def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
     source = site.root / "content/tin/2020-01-14-a.md"
     browser_path = _chromium()
-    with Server(site, "--port", "0") as server:
+    with Server(site) as server:
         url = server.url() + "tin/a/"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path)
