@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import queue
@@ -15,12 +16,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import article, rendered_pages
+from conftest import ROOT, article, rendered_pages
 from playwright.sync_api import sync_playwright
 
 from sokhcn_site import serve
@@ -44,7 +45,8 @@ class Server:
     """`sokhcn-site serve --port 0` in a subprocess, as an editor would start it."""
 
     def __init__(self, site, *args: str, cwd: Path | None = None) -> None:
-        command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), *args]
+        serve = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs()]
+        command = [*serve, "--port", "0", *args]  # 8000, the default, may be another run's
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # In the site's folder: serve keeps its parse results in .cache/ where it runs.
         self.process = subprocess.Popen(
@@ -67,15 +69,26 @@ class Server:
         assert match, line
         return match.group(0)
 
-    def stop(self) -> tuple[int, str]:
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        """Stop it as Ctrl-C does; after a test that went well, it must have stopped cleanly."""
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=TIMEOUT)
         for reader in self.readers:
             reader.join(timeout=TIMEOUT)
-        err = []
-        while not self.err.empty():
-            err.append(self.err.get())
-        return code, "".join(err)
+        err = "".join(self.err.get() for _ in range(self.err.qsize()))
+        if kind is None:  # else the test's own failure is the news
+            assert code == 0, err
+            assert "Traceback" not in err, err
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Save `path` with `old` replaced by `new`, as an editor would."""
+    text = path.read_text("utf-8")
+    assert old in text, path  # an edit that changes nothing would prove nothing
+    path.write_text(text.replace(old, new), "utf-8")
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -121,8 +134,7 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
     )
     assert site.build().code == 0
     public = _snapshot(site.output)
-    server = Server(site, "--port", "0")
-    try:
+    with Server(site) as server:
         root = server.url()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/portal/", root)
         home = lxml.html.fromstring(_get(root)[1])
@@ -157,24 +169,17 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
         source.write_text(article("Tin A", body="Bản đã chữa."), encoding="utf-8")
         _eventually(page_url, lambda body: "Bản đã chữa." in body)
 
-        config = site.root / "site.yaml"
-        config.write_text(config.read_text("utf-8").replace("Sở Thử Nghiệm", "Sở Mới"), "utf-8")
+        _edit(site.root / "site.yaml", "Sở Thử Nghiệm", "Sở Mới")
         _eventually(page_url, lambda body: "Sở Mới" in body)
-        template = site.root / "templates/article.html"
-        template.write_text(template.read_text("utf-8").replace("In tin", "In bài"), "utf-8")
+        _edit(site.root / "templates/article.html", "In tin", "In bài")
         _eventually(page_url, lambda body: "In bài" in body)
-    finally:
-        code, err = server.stop()
-    assert code == 0
-    assert "Traceback" not in err
     assert _snapshot(site.output) == public
 
 
 def test_a_body_that_makes_markdown_crawl_is_cut_off_in_the_preview_too(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article("Tin A")},
                      {**CONFIG, "parse_timeout": 0.5})  # fmt: skip
-    server = Server(site, "--port", "0")
-    try:
+    with Server(site) as server:
         root = server.url()
         _eventually(root, lambda body: "Tin A" in body)
         # Python-Markdown takes ~40 s on this (see test_timelimit); rebuilds run on the main
@@ -182,10 +187,6 @@ def test_a_body_that_makes_markdown_crawl_is_cut_off_in_the_preview_too(make_sit
         site.write("content/tin/2020-01-15-b.md", article("Tin B", body="[a](" * 16000))
         page = html.unescape(_eventually(root, lambda body: "parse_timeout" in body))
         assert f"{site.root}/content/tin/2020-01-15-b.md:5" in page
-    finally:
-        code, err = server.stop()
-    assert code == 0
-    assert "Traceback" not in err
 
 
 def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site):
@@ -193,19 +194,44 @@ def test_edits_during_the_first_build_and_to_a_linked_config_are_seen(make_site)
     corpus.generate_corpus(site.root, 300)  # a first build that takes a while
     (site.root / "lam-viec").mkdir()
     (site.root / "lam-viec/site.yaml").symlink_to(site.root / "site.yaml")
-    server = Server(site, "--config", "site.yaml", cwd=site.root / "lam-viec")
-    try:
+    with Server(site, "--config", "site.yaml", cwd=site.root / "lam-viec") as server:
         root = server.url()  # printed as the first build starts
         time.sleep(0.3)  # it has found the files by now, and is reading them
         site.write("content/thong-bao/2021-01-01-them.md", article("Thêm khi đang dựng"))
         _eventually(root + "thong-bao/them/", lambda body: "Thêm khi đang dựng" in body)
-        config = site.root / "site.yaml"  # what the link points at, edited
-        config.write_text(config.read_text("utf-8").replace("Sở Thử Nghiệm", "Sở Mới"), "utf-8")
+        _edit(site.root / "site.yaml", "Sở Thử Nghiệm", "Sở Mới")  # what the link points at
         _eventually(root, lambda body: "Sở Mới" in body)
-    finally:
-        code, err = server.stop()
-    assert code == 0
-    assert "Traceback" not in err
+
+
+def test_folders_deleted_and_made_again_are_watched_again(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
+    templates, content = site.root / "templates", site.root / "content"
+    with Server(site) as server:
+        page_url = server.url() + "tin/a/"
+        _eventually(page_url, lambda body: "In tin" in body)
+        # As `rm -r templates && cp -r ../other/templates .` does: gone and back at once.
+        shutil.rmtree(templates)
+        shutil.copytree(ROOT / "templates", templates)
+        _edit(templates / "article.html", "In tin", "In trang")
+        _eventually(page_url, lambda body: "In trang" in body)
+        _edit(templates / "article.html", "In trang", "In bài")
+        _eventually(page_url, lambda body: "In bài" in body)
+
+        shutil.rmtree(content)  # gone for a while this time, which the preview shows
+        _eventually(page_url, lambda body: "--content: folder not found" in body)
+        source = site.write("content/tin/2020-01-14-a.md", article("Tin A", body="Bản mới."))
+        _eventually(page_url, lambda body: "Bản mới." in body)
+        source.write_text(article("Tin A", body="Bản đã sửa."), encoding="utf-8")
+        _eventually(page_url, lambda body: "Bản đã sửa." in body)
+
+
+@contextlib.contextmanager
+def _busy_port() -> Iterator[str]:
+    """A port of 127.0.0.1 that another program listens on, for as long as it is used."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        yield str(busy.getsockname()[1])
 
 
 @pytest.mark.parametrize("port", ["70000", "-1"])
@@ -218,10 +244,7 @@ def test_a_port_out_of_range_is_a_usage_error(make_site, port):
 
 def test_a_busy_port_is_a_clear_error(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = str(busy.getsockname()[1])
+    with _busy_port() as port:
         result = subprocess.run(
             [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), "--port", port],
             capture_output=True, text=True, timeout=TIMEOUT,
@@ -239,6 +262,18 @@ def test_unusable_settings_stop_serve_with_exit_code_2(make_site):
     assert result.returncode == 2
     assert "unknown key 'page_sise'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--content", "--templates", "--static", "--config"])
+def test_unusable_options_are_told_as_build_tells_them_before_serving(make_site, option):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, CONFIG)
+    missing = str(site.root / "khong-co")
+    built = site.build(option, missing)
+    with _busy_port() as port:  # serve may not even try to open it
+        served = site.run("serve", *site.inputs(), option, missing, "--port", port)
+    assert built.code == served.code == 2
+    assert served.err == built.err and missing in served.err
+    assert served.out == ""
 
 
 def test_a_production_build_has_no_preview_marks(make_site):
@@ -297,8 +332,7 @@ def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
     source = site.root / "content/tin/2020-01-14-a.md"
     browser_path = _chromium()
-    server = Server(site, "--port", "0")
-    try:
+    with Server(site) as server:
         url = server.url() + "tin/a/"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path)
@@ -319,10 +353,6 @@ def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
             assert tab.inner_text("h1") == "Tin B"
             assert tab.url == url
             browser.close()
-    finally:
-        code, err = server.stop()
-    assert code == 0
-    assert "Traceback" not in err
 
 
 def test_a_crash_while_rebuilding_is_shown_and_the_preview_goes_on(make_site, monkeypatch):

@@ -20,7 +20,7 @@ from .config import load_config
 from .errors import Diagnostic
 from .new import NewArticle, create_article
 from .parallel import default_jobs
-from .pipeline import BuildOptions, BuildReport, build
+from .pipeline import BuildOptions, BuildReport, build, check_options
 from .progress import ProgressDisplay
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -245,12 +245,14 @@ def _port(text: str) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import Preview, PreviewServer  # the file watcher is slow to import; builds skip it
 
-    # site.yaml is read first so the address, base path included, is the first line printed.
-    config, problems = load_config(args.config, args.base_url)
+    # Checked first, as a build checks them: the address, base path included, is the first
+    # line printed, and only for options that can be served.
+    options = _serve_options(args)
+    config, problems = check_options(options, write=False)
     if config is None:
         _print_diagnostics(problems)
         return EXIT_USAGE
-    preview = Preview(_serve_options(args), config.base_path, on_build=_report_rebuild)
+    preview = Preview(options, config.base_path, on_build=_report_rebuild)
     try:
         server = PreviewServer((args.host, args.port), preview.state)
     except OSError as exc:

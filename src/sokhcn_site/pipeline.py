@@ -34,7 +34,7 @@ from .write import WriteStats, write_failure
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["BuildOptions", "BuildReport", "build"]
+__all__ = ["BuildOptions", "BuildReport", "build", "check_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,19 @@ def _folders(options: BuildOptions) -> list[Diagnostic]:
         for flag, path in named
         if not path.is_dir()
     ]
+
+
+def check_options(
+    options: BuildOptions, *, write: bool
+) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """The configuration; or None, with what makes the options unusable (exit code 2).
+
+    A build's first step, which `serve` also takes before it opens its port."""
+    config, problems = load_config(options.config, options.base_url)
+    # A check tells what its build would (serve's preview has no output folder).
+    overlaps = _output_overlaps(options) if write or not options.preview else []
+    problems += _folders(options) + overlaps
+    return (None if has_errors(problems) else config), problems
 
 
 def _output_overlaps(options: BuildOptions) -> list[Diagnostic]:
@@ -155,11 +168,8 @@ def _build(
 ) -> BuildReport:  # fmt: skip
     """The build; `hold` takes the cache folder (once, however often it is called);
     `distrust`: why the cache's parse results must not be used."""
-    config, problems = load_config(options.config, options.base_url)
-    # A check tells what its build would (serve's preview has no output folder).
-    overlaps = _output_overlaps(options) if write or not options.preview else []
-    problems += _folders(options) + overlaps
-    if config is None or has_errors(problems):
+    config, problems = check_options(options, write=write)
+    if config is None:
         return BuildReport(tuple(problems), config_failed=True)
     if hold is not None:
         hold()

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -200,6 +201,21 @@ class PreviewServer(ThreadingHTTPServer):
         # else a tab was closed mid-answer, which is not news
 
 
+class _StopEvent:
+    """What watchfiles.watch asks whether to stop, every 50 ms from the moment its watches
+    are set up: the first question tells `on_ready` that no change will be missed from now."""
+
+    def __init__(self, stop: threading.Event, on_ready: Callable[[], object] | None) -> None:
+        self._stop = stop
+        self._on_ready = on_ready
+
+    def is_set(self) -> bool:
+        if self._on_ready is not None:
+            ready, self._on_ready = self._on_ready, None
+            ready()
+        return self._stop.is_set()
+
+
 class Preview:
     """Builds the site into a SiteState, and again whenever an input changes.
 
@@ -234,36 +250,58 @@ class Preview:
             return report
 
     def start_watching(self) -> None:
-        folders = [
-            p
-            for p in (self.options.content, self.options.templates, self.options.static)
-            if p.is_dir()
-        ]
+        for folder in (self.options.content, self.options.templates, self.options.static):
+            self._watch(folder, recursive=True, only=None)
         config = self.options.config.resolve()  # as the watcher names it: `../site.yaml` too
         # site.yaml's folder is watched on its own, not recursively: it usually also holds
         # public/ and .git/, whose thousands of folders would each cost a watch.
-        self._watch(folders, recursive=True, only=None)
-        self._watch([config.parent], recursive=False, only=config)
+        self._watch(config.parent, recursive=False, only=config)
 
-    def _watch(self, paths: list[Path], *, recursive: bool, only: Path | None) -> None:
-        usual = watchfiles.DefaultFilter()  # skips editors' swap and backup files
-
-        def accept(change: watchfiles.Change, path: str) -> bool:
-            return usual(change, path) and (only is None or Path(path) == only)
-
-        def loop() -> None:
-            for _ in watchfiles.watch(
-                *paths,
-                watch_filter=accept,
-                recursive=recursive,
-                stop_event=self._stop,
-                raise_interrupt=False,
-            ):
-                self._changes.put(True)
-
-        thread = threading.Thread(target=loop, name="sokhcn-watch", daemon=True)
+    def _watch(self, folder: Path, *, recursive: bool, only: Path | None) -> None:
+        thread = threading.Thread(
+            target=self._keep_watching, args=(folder, recursive, only), name="sokhcn-watch",
+            daemon=True,
+        )  # fmt: skip
         thread.start()
         self._watchers.append(thread)
+
+    def _keep_watching(self, folder: Path, recursive: bool, only: Path | None) -> None:
+        """Watch `folder` until `stop`, and again whenever it comes back after being deleted
+        or moved away: a watch stays with the folder it began on, and `git checkout` or
+        `rm -r templates && cp -r ...` leave that one gone for good."""
+        usual = watchfiles.DefaultFilter()  # skips editors' swap and backup files
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return usual(change, path) and (only is None or Path(path) == only)
+
+        there = folder.is_dir()  # then the first build reads what it holds
+        while self._wait_for(folder):
+            # What came back with it made no event: a rebuild reads it, once it is watched.
+            on_ready = None if there else partial(self._changes.put, True)
+            there = False
+            itself = folder.resolve()  # the watcher names paths as it was given them
+            try:
+                for changes in watchfiles.watch(
+                    itself,
+                    watch_filter=None,  # `only` would hide the folder's own going
+                    recursive=recursive,
+                    stop_event=_StopEvent(self._stop, on_ready),
+                    raise_interrupt=False,
+                ):
+                    if any(wanted(change, path) for change, path in changes):
+                        self._changes.put(True)
+                    if (watchfiles.Change.deleted, str(itself)) in changes:
+                        break  # it went (perhaps came back already): watch what is there now
+            except FileNotFoundError:
+                pass  # it went before its watch began
+
+    def _wait_for(self, folder: Path) -> bool:
+        """Whether `folder` is there, at once or once it is back; False on `stop`."""
+        # Asked every quarter second rather than watched: its parent may be gone too.
+        while not folder.is_dir():
+            if self._stop.wait(0.25):
+                return False
+        return not self._stop.is_set()
 
     def follow(self) -> None:
         """Rebuild after every change the watchers see, until `stop`; changes seen while
