@@ -103,6 +103,44 @@ def test_unknown_front_matter_key_is_a_warning_with_a_suggestion(make_site):
     assert "a.md:4: warning: khóa 'authr' không được dùng; có phải ý bạn là 'author'?" in result.err
 
 
+def test_a_header_left_open_does_not_swallow_the_body_unsaid(make_site):
+    """The closing '---' forgotten, the body's rule closes the header: its first lines
+    would be keys. They are errors, each at its line, and nothing is published."""
+    text = (
+        "---\ntitle: Thông báo họp\ndate: 2024-11-20\n\n"
+        "Thời gian: 8h00 ngày 25/11/2024\nĐịa điểm: Hội trường Sở\n\n---\n\nĐúng giờ.\n"
+    )
+    site = make_site({f"content/{CAT}/a.md": text})
+    result = site.build()
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert [line.split(": error: ")[0] for line in lines] == [
+        f"{site.root / 'content' / CAT / 'a.md'}:{n}" for n in (5, 6)
+    ]
+    assert "'Thời gian' không phải khóa của phần đầu bài" in lines[0]
+    assert "phần đầu bài chưa được đóng" in lines[0]
+
+
+def test_a_hash_in_an_unquoted_value_is_told_not_dropped_unsaid(make_site):
+    headers = {
+        "a.md": "title: Hội nghị lần thứ #3 về chuyển đổi số\ndate: 2020-01-01",
+        "b.md": "title: '#3 là số thứ tự' # a note\ndate: 2020-01-01 # a note\nauthor: A #B",
+        "c.md": "title: Tin\ndate: 2020-01-01\n# a comment on a line of its own\nsummary: |\n  #1",
+    }
+    site = make_site({f"content/{CAT}/{n}": f"---\n{h}\n---\nx\n" for n, h in headers.items()})
+    result = site.build()
+    assert result.code == 0
+    prefix = site.root / "content" / CAT
+    assert result.err.strip().splitlines() == [
+        f"{prefix / 'a.md'}:2: warning: phần sau dấu '#' của 'title' bị coi là ghi chú và bị bỏ "
+        "đi; nếu nó thuộc giá trị, đặt cả giá trị trong ngoặc kép, ví dụ "
+        '`title: "Hội nghị lần thứ #3"`',
+        f"{prefix / 'b.md'}:4: warning: phần sau dấu '#' của 'author' bị coi là ghi chú và bị "
+        "bỏ đi; nếu nó thuộc giá trị, đặt cả giá trị trong ngoặc kép, ví dụ "
+        '`author: "Hội nghị lần thứ #3"`',
+    ]
+
+
 def test_symlink_pointing_outside_content_is_refused(make_site, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("mật")

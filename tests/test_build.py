@@ -237,6 +237,27 @@ def test_drafts_and_future_articles_need_the_drafts_option(make_site):
     assert sorted(p.name for p in (site.output / CAT).iterdir() if p.is_dir()) == ["a", "b", "c"]
 
 
+def test_articles_waiting_for_their_date_are_counted_and_a_far_one_is_a_warning(make_site):
+    soon = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%d")
+    site = make_site({
+        f"content/{CAT}/a.md": article("Đã đăng"),
+        f"content/{CAT}/b.md": article("Sắp đăng", soon),
+        f"content/{CAT}/c.md": article("Gõ nhầm năm", "2099-11-28"),  # for 2026, say
+        f"content/{CAT}/d.md": article("Nháp xa", "2099-11-28", draft=True),
+    })  # fmt: skip
+    for result in (site.check(), site.build(), site.build()):  # the last replays the first
+        assert result.code == 0
+        c_md = site.root / "content" / CAT / "c.md"
+        assert result.err.strip().splitlines() == [
+            f"{c_md}:3: warning: ngày đăng 28/11/2099 còn hơn một năm nữa: bài chỉ được xuất "
+            "bản khi đến ngày đó; hãy xem lại năm"
+        ]
+        assert "2 bài hẹn giờ chưa đăng" in result.out
+    assert "Đã xuất bản 1 bài viết, 2 bài hẹn giờ chưa đăng, 0 trang tĩnh" in result.out
+    drafts = site.build("--drafts")  # shows them: none waits, none is told
+    assert (drafts.err, "hẹn giờ" in drafts.out) == ("", False)
+
+
 def test_category_names_from_config_else_front_matter_then_folder(make_site):
     site = make_site(
         {"content/mot/a.md": article("A", category="Không dùng"),

@@ -147,8 +147,10 @@ def _summary(report: BuildReport, seconds: float) -> str:
     if (written := report.written) is not None:
         done = "Đã xuất bản"
         files = f"; {written.written} tệp ghi mới, {written.kept} tệp giữ nguyên"
+    # An article left out for its date is no error: said, lest it be thought lost.
+    waiting = f", {report.scheduled} bài hẹn giờ chưa đăng" if report.scheduled else ""
     return (
-        f"{done} {report.articles} bài viết, {report.pages} trang tĩnh "
+        f"{done} {report.articles} bài viết{waiting}, {report.pages} trang tĩnh "
         f"({html} trang HTML, {feeds} nguồn tin RSS/Atom{files}), {warnings} cảnh báo, "
         f"trong {took} giây."
     )
@@ -298,7 +300,8 @@ def run_check(args: argparse.Namespace) -> int:
     ]
     _print_diagnostics(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)
-    print(f"Kiểm tra xong: {errors} lỗi, {len(diagnostics) - errors} cảnh báo.")
+    waiting = f"; {report.scheduled} bài hẹn giờ chưa đăng" if report.scheduled else ""
+    print(f"Kiểm tra xong: {errors} lỗi, {len(diagnostics) - errors} cảnh báo{waiting}.")
     if report.config_failed:
         return EXIT_USAGE
     return EXIT_CONTENT if errors else EXIT_OK

@@ -6,8 +6,9 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from .dates import format_date
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
 from .listings import PAGINATION, site_listings
@@ -167,6 +168,25 @@ def _link_items(
     return linked, problems
 
 
+# A date further ahead than this is more likely a slip of the year (2062 for 2026) than an
+# article scheduled on purpose: it would wait, unseen, for decades.
+FAR_OFF = timedelta(days=366)
+
+
+def _far_off(parsed: Sequence[tuple[Origin, Article]], now: datetime) -> list[Diagnostic]:
+    """A warning for each article that waits for a date over FAR_OFF from `now`."""
+    return [
+        warning(
+            origin.display,
+            origin.line_of("date:"),
+            f"ngày đăng {format_date(article.date)} còn hơn một năm nữa: bài chỉ được xuất "
+            "bản khi đến ngày đó; hãy xem lại năm",
+        )
+        for origin, article in parsed
+        if not article.draft and article.date - now > FAR_OFF
+    ]
+
+
 def collect(
     config: SiteConfig,
     parsed: Sequence[tuple[Origin, Article]],
@@ -181,6 +201,8 @@ def collect(
     rejected = {d.path for d in duplicates}
     articles = [a for _, a in parsed if a.source not in rejected]
     problems = duplicates + _undeclared_categories(config, articles)
+    if not include_drafts:
+        problems += _far_off(parsed, now)
     visible = [a for a in articles if include_drafts or is_published(a, now)]
     shown_pages = tuple(
         p for _, p in sorted(pages, key=lambda x: x[1].slug) if include_drafts or not p.draft

@@ -43,6 +43,7 @@ ARTICLE_KEYS = (
 )  # fmt: skip
 PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
 _TEXT_KEYS = ("author", "department", "summary", "image", "category")
+_WORDS_KEYS = frozenset(("title", "author", "department", "summary", "tags"))  # free text
 _CONTROL_FIX = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
 
 
@@ -80,6 +81,16 @@ class _Fields:
                 f"khóa '{key}' được khai báo hai lần; giá trị sau được dùng, hãy xóa dòng thừa",
             )
             for key, line in front.fields.duplicates
+        ]
+        self.problems += [
+            warning(
+                self.path,
+                line,
+                f"phần sau dấu '#' của '{key}' bị coi là ghi chú và bị bỏ đi; nếu nó thuộc giá "
+                f'trị, đặt cả giá trị trong ngoặc kép, ví dụ `{key}: "Hội nghị lần thứ #3"`',
+            )
+            for key, line in front.fields.comments
+            if key in _WORDS_KEYS  # a date, a flag or a path has no '#': a comment is meant
         ]
 
     def line(self, key: str) -> int:
@@ -150,6 +161,14 @@ class _Fields:
     def unknown_keys(self, known: tuple[str, ...]) -> None:
         for key in self.data:
             if key in known:
+                continue
+            # A line of text such as `Thời gian: 8h00` is a key to YAML: when the header's
+            # closing '---' is missing and the body has one further on (a rule), the body's
+            # first lines become keys, and must not vanish with a mere warning.
+            if not key.isascii() or any(char.isspace() for char in key):
+                self.fail(key, f"'{key}' không phải khóa của phần đầu bài: nếu dòng này là nội "
+                               "dung bài viết, phần đầu bài chưa được đóng; thêm một dòng '---' "
+                               "ngay sau các dòng title, date...")  # fmt: skip
                 continue
             close = difflib.get_close_matches(key, known, n=1)
             hint = (
@@ -346,7 +365,8 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         category_label=values["category"],
     )  # fmt: skip
     links = site_links(refs, config.base_path)
-    origin = _origin(source, front, html, links, ("image:", fields.line("image")))
+    origin = _origin(source, front, html, links, ("image:", fields.line("image")),
+                     ("date:", fields.line("date")))  # fmt: skip
     prints = Fingerprints()
     views = (prints.text(Teaser.of(article)), prints.text(ArticleLink.of(article)))
     return Parsed(article, problems, links, search_entry(article), origin, views)

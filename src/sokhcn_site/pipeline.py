@@ -50,6 +50,7 @@ class BuildReport:
     written: WriteStats | None = None  # None when nothing was written
     articles: int = 0  # published
     pages: int = 0  # static pages published
+    scheduled: int = 0  # articles left out until their date comes
     # The build's working data (a million objects at 10,000 articles): freeing it as the
     # build returned took 0.06-0.09 s of an edit rebuild, which a caller that exits next (the
     # command line) need not spend. Nothing reads it.
@@ -184,6 +185,7 @@ def _build(
         config, parsing.articles, parsing.pages, now=now, include_drafts=options.drafts
     )
     remember_views(prints, site, parsing.views)
+    scheduled = len(_waiting(parsing, now, options.drafts))
     problems += [*read.notes, *read.found, *parsing.problems, *site_problems]
     if write and config.partner_feeds and not has_errors(problems):  # only for a published site
         site, partner_problems = _with_partners(site, options, now)
@@ -202,7 +204,7 @@ def _build(
         report = BuildReport(
             tuple(sorted(problems)), read.notes, site=site, outputs=tuple(outputs),
             keys=products.keys, paths=tuple(products.keys), articles=len(site.articles),
-            pages=len(site.pages),
+            pages=len(site.pages), scheduled=scheduled,
         )  # fmt: skip
         if keep_parsed and store.folder is not None:
             saved = _save_parsed(store.folder, store, read, blocks, store.state.outputs)
@@ -210,6 +212,7 @@ def _build(
         return report
     report, kept = _published(options, store, read, site, products, environment, problems,
                               progress, checked)  # fmt: skip
+    report = dataclasses.replace(report, scheduled=scheduled)
     if store.folder is not None:
         try:
             saved = _save(store.folder, options, store, read, products, blocks, kept, report,
@@ -350,7 +353,8 @@ def _save(
     reported = tuple(d for d in report.diagnostics if d not in read.notes)
     recorded = records.record_outputs(
         options.output, products.keys, store.state.outputs, kept, read.inputs_key,
-        _due(read.parsing, now, options.drafts), (reported, report.articles, report.pages),
+        min(_waiting(read.parsing, now, options.drafts), default=None),
+        (reported, report.articles, report.pages, report.scheduled),
     )  # fmt: skip
     unsaved = _save_parsed(folder, store, read, blocks, recorded)
     if copying is not None:
@@ -412,17 +416,17 @@ def _inputs_key(settings: bytes, inputs: Inputs) -> bytes:
     return hasher.digest()
 
 
-def _due(parsing: Parsing, now: datetime, drafts: bool) -> datetime | None:
-    """When the next future-dated article is due: the site built now is right until then."""
+def _waiting(parsing: Parsing, now: datetime, drafts: bool) -> list[datetime]:
+    """The dates of the articles left out until then (none with --drafts, which shows them):
+    the site built now is right until the first."""
     if drafts:
-        return None
-    waiting = [a.date for _, a in parsing.articles if not a.draft and a.date > now]
-    return min(waiting, default=None)
+        return []
+    return [a.date for _, a in parsing.articles if not a.draft and a.date > now]
 
 
 def _replay(last: records.OutputRecords) -> BuildReport:
     """The report of the build that left the output folder as it is, which nothing changed."""
-    diagnostics, articles, pages = last.report
+    diagnostics, articles, pages, scheduled = last.report
     paths = tuple(last.files)
     return BuildReport(diagnostics, paths=paths, written=WriteStats(0, len(paths)),
-                       articles=articles, pages=pages)  # fmt: skip
+                       articles=articles, pages=pages, scheduled=scheduled)  # fmt: skip

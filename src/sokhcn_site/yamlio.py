@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,9 @@ class YamlMapping:
     data: dict[str, Any]
     lines: dict[str, int]  # 1-based file line of each top-level key
     duplicates: tuple[tuple[str, int], ...]  # keys given twice, with the later line
+    # Keys whose unquoted value a '#' cut short: YAML reads the rest as a comment, which a
+    # title such as `Hội nghị lần thứ #3` does not mean. With the comment's line.
+    comments: tuple[tuple[str, int], ...] = ()
 
 
 class YamlProblem(Exception):
@@ -93,7 +97,23 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
         if key in lines:
             duplicates.append((key, line))
         lines[key] = line
-    return YamlMapping({str(k): v for k, v in data.items()}, lines, tuple(duplicates))
+    comments = tuple(_comments(node, text.split("\n"), first_line))
+    data = {str(k): v for k, v in data.items()}
+    return YamlMapping(data, lines, tuple(duplicates), comments)
+
+
+def _comments(
+    node: yaml.MappingNode, lines: list[str], first_line: int
+) -> Iterator[tuple[str, int]]:
+    """The keys whose plain (unquoted) value is followed, on its last line, by a comment."""
+    for key_node, value in node.value:
+        if not isinstance(value, yaml.ScalarNode) or value.style:  # quoted, or a block
+            continue
+        end = value.end_mark
+        if value.value == "" and end.line != key_node.start_mark.line:
+            continue  # `key:` alone, a comment line below it
+        if lines[end.line][end.column :].lstrip().startswith("#"):
+            yield str(key_node.value), first_line + end.line
 
 
 def holds_control_characters(value: object) -> bool:
