@@ -141,6 +141,24 @@ def test_a_hash_in_an_unquoted_value_is_told_not_dropped_unsaid(make_site):
     ]
 
 
+def test_what_word_pastes_into_a_header_is_named_at_its_line(make_site):
+    headers = {
+        "cong.md": "title: “Hội nghị: tổng kết”\ndate: 2020-01-01",
+        "cung.md": "date: 2020-01-01\ntitle:\u00a0Khoảng trắng cứng\nauthor: A",
+    }
+    site = make_site({f"content/{CAT}/{n}": f"---\n{h}\n---\nx\n" for n, h in headers.items()})
+    result = site.build()
+    assert result.code == 1
+    prefix = site.root / "content" / CAT
+    assert result.err.strip().splitlines() == [
+        f"{prefix / 'cong.md'}:2: error: ngoặc kép cong “ ” (thường do dán từ Word) không phải "
+        "ngoặc kép của phần đầu bài; gõ lại bằng ngoặc kép thẳng, ví dụ "
+        '`title: "Hội nghị: tổng kết"`',
+        f"{prefix / 'cung.md'}:3: error: dòng này có khoảng trắng cứng (thường do dán từ Word) "
+        "sau dấu ':'; xóa nó rồi gõ một dấu cách thường",
+    ]
+
+
 def test_symlink_pointing_outside_content_is_refused(make_site, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("mật")

@@ -1,7 +1,9 @@
 """Whole builds of small sites, read back as browsers and feed readers read them."""
 
 import html
+import json
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -256,6 +258,21 @@ def test_articles_waiting_for_their_date_are_counted_and_a_far_one_is_a_warning(
     assert "Đã xuất bản 1 bài viết, 2 bài hẹn giờ chưa đăng, 0 trang tĩnh" in result.out
     drafts = site.build("--drafts")  # shows them: none waits, none is told
     assert (drafts.err, "hẹn giờ" in drafts.out) == ("", False)
+
+
+def test_tags_written_as_one_line_are_each_a_tag_and_an_early_update_is_a_warning(make_site):
+    text = article("A", "2024-11-08", tags="ISO, đo lường, chất lượng", updated="2024-10-01")
+    site = make_site({f"content/{CAT}/a.md": text})
+    result = site.build()
+    assert result.code == 0
+    assert result.err.strip() == (
+        f"{site.root / 'content' / CAT / 'a.md'}:5: warning: ngày cập nhật 01/10/2024 sớm hơn "
+        "ngày đăng 08/11/2024; sửa lại 'updated' hoặc bỏ dòng này"
+    )
+    page = (site.output / CAT / "a" / "index.html").read_text()
+    keywords = next(json.loads(s)["keywords"] for s in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', page, re.S))  # fmt: skip
+    assert keywords == ["ISO", "đo lường", "chất lượng"]
 
 
 def test_category_names_from_config_else_front_matter_then_folder(make_site):

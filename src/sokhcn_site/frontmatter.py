@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .yamlio import YamlMapping, YamlProblem, load_mapping
@@ -48,10 +49,36 @@ def split_front_matter(text: str) -> FrontMatter:
             try:
                 fields = load_mapping(yaml_text, first_line=2)
             except YamlProblem as exc:
-                raise FrontMatterProblem(exc.line, exc.message) from None
+                raise _pasted(lines[1:index]) or FrontMatterProblem(exc.line, exc.message) from None
             return FrontMatter(fields, "\n".join(lines[index + 1 :]), index + 2, text)
     raise FrontMatterProblem(
         1,
         "phần thông tin đầu bài mở bằng '---' nhưng không có dòng '---' đóng lại; "
         "thêm một dòng '---' ngay sau các dòng title, date...",
     )
+
+
+# What Word and web pages paste that YAML does not read as it looks: a no-break space after
+# the colon (the line is not `key: value` then, and the error shows on the line after) and
+# curly quotes (not quotes to YAML: a colon inside them breaks the line).
+_NO_BREAK = re.compile(r"^[^\s:#]+:\u00a0")
+_CURLY = re.compile(r"^[^\s:#]+:\s*[\u201c\u201d\u2018\u2019]")
+_NO_BREAK_FIX = (
+    "dòng này có khoảng trắng cứng (thường do dán từ Word) sau dấu ':'; xóa nó rồi gõ một "
+    "dấu cách thường"
+)
+_CURLY_FIX = (
+    "ngoặc kép cong “ ” (thường do dán từ Word) không phải ngoặc kép của phần đầu bài; gõ lại "
+    'bằng ngoặc kép thẳng, ví dụ `title: "Hội nghị: tổng kết"`'
+)
+
+
+def _pasted(header: list[str]) -> FrontMatterProblem | None:
+    """The problem of the first header line that has either, if one does: YAML's own message
+    would point elsewhere, or tell to use quotes to an editor who did."""
+    for number, line in enumerate(header, start=2):
+        if _NO_BREAK.match(line):
+            return FrontMatterProblem(number, _NO_BREAK_FIX)
+        if _CURLY.match(line):
+            return FrontMatterProblem(number, _CURLY_FIX)
+    return None

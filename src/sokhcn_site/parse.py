@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .config import is_web_url
-from .dates import DateProblem, parse_date
+from .dates import DateProblem, format_date, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
@@ -150,8 +150,8 @@ class _Fields:
 
     def tags(self) -> tuple[str, ...]:
         value: Any = self.data.get("tags") or []
-        if isinstance(value, str):
-            value = [value]
+        if isinstance(value, str):  # `tags: ISO, đo lường` means two, as a reader sees it
+            value = value.split(",")
         if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
             self.fail("tags", "'tags' phải là danh sách, ví dụ `tags: [ISO, đo lường]`")
             return ()
@@ -345,6 +345,12 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     values = {key: fields.text(key) for key in _TEXT_KEYS}
     fields.check_address("image", values["image"])
     updated = fields.date("updated", config)
+    if updated and date and updated < date:  # a page would show it after a later date
+        fields.problems.append(warning(
+            source.display, fields.line("updated"),
+            f"ngày cập nhật {format_date(updated)} sớm hơn ngày đăng {format_date(date)}; "
+            "sửa lại 'updated' hoặc bỏ dòng này",
+        ))  # fmt: skip
     draft = fields.flag("draft")
     tags = fields.tags()
     if len(values["summary"]) > config.summary_limit:
