@@ -121,21 +121,28 @@ def test_a_header_left_open_does_not_swallow_the_body_unsaid(make_site):
     assert "phần đầu bài chưa được đóng" in lines[0]
 
 
+def build_headers(make_site, headers: dict[str, str]) -> tuple[int, list[str]]:
+    """Build articles of these headers (by file name); the exit code and stderr's lines,
+    each path relative to the category's folder."""
+    site = make_site({f"content/{CAT}/{n}": f"---\n{h}\n---\nx\n" for n, h in headers.items()})
+    result = site.build()
+    prefix = f"{site.root / 'content' / CAT}/"
+    return result.code, [line.removeprefix(prefix) for line in result.err.strip().splitlines()]
+
+
 def test_a_hash_in_an_unquoted_value_is_told_not_dropped_unsaid(make_site):
     headers = {
         "a.md": "title: Hội nghị lần thứ #3 về chuyển đổi số\ndate: 2020-01-01",
         "b.md": "title: '#3 là số thứ tự' # a note\ndate: 2020-01-01 # a note\nauthor: A #B",
         "c.md": "title: Tin\ndate: 2020-01-01\n# a comment on a line of its own\nsummary: |\n  #1",
     }
-    site = make_site({f"content/{CAT}/{n}": f"---\n{h}\n---\nx\n" for n, h in headers.items()})
-    result = site.build()
-    assert result.code == 0
-    prefix = site.root / "content" / CAT
-    assert result.err.strip().splitlines() == [
-        f"{prefix / 'a.md'}:2: warning: phần sau dấu '#' của 'title' bị coi là ghi chú và bị bỏ "
+    code, told = build_headers(make_site, headers)
+    assert code == 0
+    assert told == [
+        "a.md:2: warning: phần sau dấu '#' của 'title' bị coi là ghi chú và bị bỏ "
         "đi; nếu nó thuộc giá trị, đặt cả giá trị trong ngoặc kép, ví dụ "
         '`title: "Hội nghị lần thứ #3"`',
-        f"{prefix / 'b.md'}:4: warning: phần sau dấu '#' của 'author' bị coi là ghi chú và bị "
+        "b.md:4: warning: phần sau dấu '#' của 'author' bị coi là ghi chú và bị "
         "bỏ đi; nếu nó thuộc giá trị, đặt cả giá trị trong ngoặc kép, ví dụ "
         '`author: "Hội nghị lần thứ #3"`',
     ]
@@ -146,15 +153,13 @@ def test_what_word_pastes_into_a_header_is_named_at_its_line(make_site):
         "cong.md": "title: “Hội nghị: tổng kết”\ndate: 2020-01-01",
         "cung.md": "date: 2020-01-01\ntitle:\u00a0Khoảng trắng cứng\nauthor: A",
     }
-    site = make_site({f"content/{CAT}/{n}": f"---\n{h}\n---\nx\n" for n, h in headers.items()})
-    result = site.build()
-    assert result.code == 1
-    prefix = site.root / "content" / CAT
-    assert result.err.strip().splitlines() == [
-        f"{prefix / 'cong.md'}:2: error: ngoặc kép cong “ ” (thường do dán từ Word) không phải "
+    code, told = build_headers(make_site, headers)
+    assert code == 1
+    assert told == [
+        "cong.md:2: error: ngoặc kép cong “ ” (thường do dán từ Word) không phải "
         "ngoặc kép của phần đầu bài; gõ lại bằng ngoặc kép thẳng, ví dụ "
         '`title: "Hội nghị: tổng kết"`',
-        f"{prefix / 'cung.md'}:3: error: dòng này có khoảng trắng cứng (thường do dán từ Word) "
+        "cung.md:3: error: dòng này có khoảng trắng cứng (thường do dán từ Word) "
         "sau dấu ':'; xóa nó rồi gõ một dấu cách thường",
     ]
 
