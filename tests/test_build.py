@@ -275,6 +275,19 @@ def test_tags_written_as_one_line_are_each_a_tag_and_an_early_update_is_a_warnin
     assert keywords == ["ISO", "đo lường", "chất lượng"]
 
 
+def test_a_category_field_the_site_yaml_overrides_is_a_warning(make_site):
+    site = make_site({f"content/{CAT}/a.md": article("A", category="Thông báo")})
+    site.write("site.yaml", site.root.joinpath("site.yaml").read_text() + "categories:\n"
+               f"  {CAT}: Tin hoạt động\n")  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert result.err.strip() == (
+        f"{site.root / 'content' / CAT / 'a.md'}:4: warning: 'category: Thông báo' không được "
+        f"dùng: chuyên mục của bài là thư mục '{CAT}' (Tin hoạt động, trong site.yaml); muốn "
+        "đổi chuyên mục thì chuyển tệp sang thư mục của chuyên mục kia"
+    )
+
+
 def test_category_names_from_config_else_front_matter_then_folder(make_site):
     site = make_site(
         {"content/mot/a.md": article("A", category="Không dùng"),

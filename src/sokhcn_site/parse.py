@@ -99,6 +99,9 @@ class _Fields:
     def fail(self, key: str, message: str) -> None:
         self.problems.append(error(self.path, self.line(key), message))
 
+    def warn(self, key: str, message: str) -> None:
+        self.problems.append(warning(self.path, self.line(key), message))
+
     def text(self, key: str, *, required: bool = False) -> str:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -118,9 +121,7 @@ class _Fields:
         """`text` without the control characters it may have, which a warning names."""
         if CONTROL_CHARACTERS.search(text) is None:
             return text
-        self.problems.append(warning(
-            self.path, self.line(key), f"'{key}' có ký tự điều khiển vô hình {_CONTROL_FIX}"
-        ))  # fmt: skip
+        self.warn(key, f"'{key}' có ký tự điều khiển vô hình {_CONTROL_FIX}")
         return CONTROL_CHARACTERS.sub("", text)
 
     def date(self, key: str, config: SiteConfig, *, required: bool = False) -> datetime | None:
@@ -176,9 +177,7 @@ class _Fields:
                 if close
                 else f"; xóa dòng này hoặc dùng một trong các khóa: {', '.join(known)}"
             )
-            self.problems.append(
-                warning(self.path, self.line(key), f"khóa '{key}' không được dùng{hint}")
-            )
+            self.warn(key, f"khóa '{key}' không được dùng{hint}")
 
     def slug(self, fallback: str) -> str:
         raw = self.text("slug")
@@ -332,6 +331,25 @@ def _image(value: str, source_rel: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), value))
 
 
+def _doubtful(
+    fields: _Fields, config: SiteConfig, category: str, values: dict[str, str],
+    date: datetime | None, updated: datetime | None,
+) -> None:  # fmt: skip
+    """Warnings for an article's values that are valid but likely not what was meant."""
+    declared = config.declared_category(category)
+    if values["category"] and declared and values["category"] != declared:
+        fields.warn("category", f"'category: {values['category']}' không được dùng: chuyên "
+                    f"mục của bài là thư mục '{category}' ({declared}, trong site.yaml); muốn "
+                    "đổi chuyên mục thì chuyển tệp sang thư mục của chuyên mục kia")  # fmt: skip
+    if updated and date and updated < date:  # a page would show it after a later date
+        fields.warn("updated", f"ngày cập nhật {format_date(updated)} sớm hơn ngày đăng "
+                    f"{format_date(date)}; sửa lại 'updated' hoặc bỏ dòng này")  # fmt: skip
+    if len(values["summary"]) > config.summary_limit:
+        fields.warn("summary", f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin chỉ "
+                    f"hiện khoảng {config.summary_limit} ký tự (summary_limit trong site.yaml); "
+                    "hãy rút gọn")  # fmt: skip
+
+
 def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     """Read an article file under content/<category>/."""
     front, problem = _read(source)
@@ -345,20 +363,9 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     values = {key: fields.text(key) for key in _TEXT_KEYS}
     fields.check_address("image", values["image"])
     updated = fields.date("updated", config)
-    if updated and date and updated < date:  # a page would show it after a later date
-        fields.problems.append(warning(
-            source.display, fields.line("updated"),
-            f"ngày cập nhật {format_date(updated)} sớm hơn ngày đăng {format_date(date)}; "
-            "sửa lại 'updated' hoặc bỏ dòng này",
-        ))  # fmt: skip
     draft = fields.flag("draft")
     tags = fields.tags()
-    if len(values["summary"]) > config.summary_limit:
-        fields.problems.append(warning(
-            source.display, fields.line("summary"),
-            f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin chỉ hiện khoảng "
-            f"{config.summary_limit} ký tự (summary_limit trong site.yaml); hãy rút gọn",
-        ))  # fmt: skip
+    _doubtful(fields, config, category, values, date, updated)
     html, refs, body_problems = _body(source, front, config)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):
