@@ -275,6 +275,16 @@ def test_tags_written_as_one_line_are_each_a_tag_and_an_early_update_is_a_warnin
     assert keywords == ["ISO", "đo lường", "chất lượng"]
 
 
+def test_numbers_in_the_header_are_kept_as_written(make_site):
+    text = "---\ntitle: 3.10\ndate: 2020-01-01\nauthor: 0x1F\ntags: [4.0, chuyển đổi số]\n---\nx\n"
+    site = make_site({f"content/{CAT}/a.md": text})
+    assert site.build().code == 0
+    page = site.html(f"{CAT}/a/index.html")
+    assert page.findtext(".//h1") == "3.10"
+    assert page.findtext('.//p[@class="tags"]') == "Từ khóa: 4.0, chuyển đổi số"
+    assert "0x1F" in lxml.etree.tostring(page, encoding="unicode")
+
+
 def test_a_category_field_the_site_yaml_overrides_is_a_warning(make_site):
     site = make_site({f"content/{CAT}/a.md": article("A", category="Thông báo")})
     site.write("site.yaml", site.root.joinpath("site.yaml").read_text() + "categories:\n"

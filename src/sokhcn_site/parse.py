@@ -74,6 +74,7 @@ class _Fields:
         self.path = source.display
         self.data = front.fields.data
         self.lines = front.fields.lines
+        self.written = front.fields.written
         self.problems: list[Diagnostic] = [
             warning(
                 self.path,
@@ -115,7 +116,9 @@ class _Fields:
                 "chữ có dấu ':' hay '[' thì đặt trong ngoặc kép",
             )
             return ""
-        return self._visible(key, unicodedata.normalize("NFC", str(value).strip()))
+        if not isinstance(value, str):  # a number: as written (3.10, not 3.1)
+            value = self.written.get(key, str(value))
+        return self._visible(key, unicodedata.normalize("NFC", value.strip()))
 
     def _visible(self, key: str, text: str) -> str:
         """`text` without the control characters it may have, which a warning names."""
@@ -153,7 +156,7 @@ class _Fields:
         value: Any = self.data.get("tags") or []
         if isinstance(value, str):  # `tags: ISO, đo lường` means two, as a reader sees it
             value = value.split(",")
-        if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
+        if not isinstance(value, list) or not all(isinstance(t, str | int | float) for t in value):
             self.fail("tags", "'tags' phải là danh sách, ví dụ `tags: [ISO, đo lường]`")
             return ()
         tags = (unicodedata.normalize("NFC", str(t).strip()) for t in value if str(t).strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -60,6 +60,8 @@ class YamlMapping:
     # Keys whose unquoted value a '#' cut short: YAML reads the rest as a comment, which a
     # title such as `Hội nghị lần thứ #3` does not mean. With the comment's line.
     comments: tuple[tuple[str, int], ...] = ()
+    # Each top-level plain scalar as written: `title: 3.10` is the float 3.1 to YAML.
+    written: dict[str, str] = field(default_factory=dict)
 
 
 class YamlProblem(Exception):
@@ -99,7 +101,12 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
         lines[key] = line
     comments = tuple(_comments(node, text.split("\n"), first_line))
     data = {str(k): v for k, v in data.items()}
-    return YamlMapping(data, lines, tuple(duplicates), comments)
+    written = {
+        str(key.value): value.value
+        for key, value in node.value
+        if isinstance(value, yaml.ScalarNode) and not value.style
+    }
+    return YamlMapping(data, lines, tuple(duplicates), comments, written)
 
 
 def _comments(
