@@ -43,7 +43,7 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_ATTRIBUTES = frozenset({"href", "src"})
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -322,11 +322,14 @@ def _into_body(url: str) -> str:
 
 
 def first_paragraph(fragment: str) -> str:
-    """The plain text of the first paragraph, for summaries and feeds."""
-    match = _FIRST_PARAGRAPH.search(fragment)
-    if match is None:
-        return ""
-    return " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+    """The plain text of the first paragraph that has any, for summaries and feeds: most
+    news articles open with their lead photo, a paragraph of one <img> (whose alt text
+    describes the picture, not the news)."""
+    for match in _PARAGRAPH.finditer(fragment):
+        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        if text:
+            return text
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
