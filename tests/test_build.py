@@ -174,6 +174,15 @@ def test_an_article_that_opens_with_its_photo_is_summed_up_by_its_first_text(mak
         assert entry.summary == lead, feed
 
 
+def test_a_paragraph_with_attributes_can_be_the_summary(make_site):
+    body = "Câu đầu.\n{: .lead }\n\nĐoạn hai."
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body)})
+    assert site.build().code == 0
+    assert site.html(f"{CAT}/a/index.html").xpath("//head/meta[@name='description']/@content") == [
+        "Câu đầu."
+    ]
+
+
 def test_sitemap_robots_404_static_and_pages(make_site):
     site = make_site(
         _many(12) | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n",

@@ -43,7 +43,8 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_ATTRIBUTES = frozenset({"href", "src"})
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# A paragraph, with or without attributes ("{: .lead}" gives <p class="lead">); not <pre>.
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
