@@ -157,6 +157,34 @@ def test_summary_defaults_to_the_first_paragraph(make_site):
     assert entry.summary == "Câu đầu."
 
 
+def test_an_article_that_opens_with_its_photo_is_summed_up_by_its_first_text(make_site):
+    """The lead photo's paragraph has no text (its alt describes the picture): the summary
+    every reader of the article sees is the paragraph after it."""
+    lead = "Ngày 1/11, Sở tổ chức hội nghị."
+    body = f"![Toàn cảnh](anh/a.png)\n\n{lead}\n\nĐoạn hai."
+    site = make_site({f"content/{CAT}/2020-01-14-hoi-nghi.md": article("Hội nghị", body=body),
+                      f"content/{CAT}/anh/a.png": b"\x89PNG"})  # fmt: skip
+    result = site.build()
+    assert (result.code, result.err) == (0, "")
+    for listing in ("index.html", f"{CAT}/index.html"):
+        assert site.html(listing).xpath("//p[@class='summary']/text()") == [lead]
+    page = site.html(f"{CAT}/hoi-nghi/index.html")
+    assert page.xpath("//head/meta[@name='description']/@content") == [lead]
+    assert page.xpath("//head/meta[@property='og:description']/@content") == [lead]
+    for feed in ("rss.xml", f"{CAT}/rss.xml", "atom.xml"):
+        [entry] = feedparser.parse((site.output / feed).read_bytes()).entries
+        assert entry.summary == lead, feed
+
+
+def test_a_paragraph_with_attributes_can_be_the_summary(make_site):
+    body = "Câu đầu.\n{: .lead }\n\nĐoạn hai."
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body)})
+    assert site.build().code == 0
+    assert site.html(f"{CAT}/a/index.html").xpath("//head/meta[@name='description']/@content") == [
+        "Câu đầu."
+    ]
+
+
 def test_sitemap_robots_404_static_and_pages(make_site):
     site = make_site(
         _many(12) | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n",

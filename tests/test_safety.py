@@ -80,9 +80,10 @@ def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_si
 
 
 def test_what_the_sanitiser_leaves_out_is_named_in_one_warning(make_site):
-    """A picture pasted from Word is a data: URL; an <img> with no source was all that showed."""
+    """A picture whose address is dropped is left out too: an <img> with no source was all
+    that showed, a broken picture."""
     body = ("Tải [tài liệu](ftp://example.org/a.pdf).\n\n"
-            '<IMG src="data:image/png;base64,iVBORw0KGgo=" alt="biểu đồ">\n\n'
+            '<IMG src="ftp://example.org/a.png" alt="biểu đồ">\n\n'
             '<video src="https://example.org/a.mp4"></video> <b>Đậm</b>\n')  # fmt: skip
     kept = (
         "[Trang](https://x.vn/) [Thư](mailto:a@x.vn) <b>Đậm</b> <table><tr><td>Ô</td></tr></table>"
@@ -92,13 +93,70 @@ def test_what_the_sanitiser_leaves_out_is_named_in_one_warning(make_site):
     result = site.build()
     assert result.code == 0
     assert result.err == (
-        f"{site.root}/content/{CAT}/a.md:5: warning: địa chỉ ftp:, địa chỉ data:, thẻ <video> "
+        f"{site.root}/content/{CAT}/a.md:5: warning: địa chỉ ftp:, thẻ <video> "
         "không được giữ trên trang, chỉ liên kết http, https, mailto, tel và các thẻ HTML thông "
         "dụng; hãy sửa lại, với ảnh thì lưu thành tệp cạnh bài viết rồi chèn "
         "![mô tả](ten-anh.png)\n"
     )
     [content] = site.html(f"{CAT}/a/index.html").find_class("body")
-    assert content.xpath(".//img/@alt") == ["biểu đồ"] and not content.xpath(".//img/@src")
+    assert not content.xpath(".//img") and not content.xpath(".//p[not(node())]")
+
+
+_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
+_WORD_PICTURE = "file:///C:/Users/ADMIN/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg"
+
+
+def test_pictures_pasted_from_word_are_errors_each_at_its_own_line(make_site):
+    """Word pastes a picture as its bytes (data:) or as a path on the editor's computer
+    (file:): neither can be shown, and a published <img> without either was a broken one."""
+    body = ["Đoạn một.", "", "Đoạn hai.", "", "Đoạn ba.", '<font color="red">Đỏ</font>', "",
+            "Đoạn.", "", "Đoạn.", "", "![Toàn cảnh hội nghị](data:image/png;base64,iVBORw0KGgo=)",
+            "", f'<img src="{_WORD_PICTURE}" alt="Lãnh đạo Sở phát biểu">']  # fmt: skip
+    site = make_site({f"content/{CAT}/a.md": article("A", body="Đã đăng.")})
+    assert site.build().code == 0
+    before = site.snapshot()
+    text = article("Hội nghị", body="\n".join(body))
+    assert text.split("\n")[4 + 5] == body[5]  # the body starts at line 5
+    site.write(f"content/{CAT}/b.md", text)
+    result = site.build()
+    path = f"{site.root}/content/{CAT}/b.md"
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"{path}:10: warning: thẻ <font> không được giữ trên trang, chỉ liên kết http, https, "
+        "mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu thành tệp cạnh "
+        "bài viết rồi chèn ![mô tả](ten-anh.png)",
+        f"{path}:16: error: ảnh 'Toàn cảnh hội nghị' được dán thẳng vào bài (địa chỉ data:...), "
+        f"trang web không giữ được ảnh dán; {_HOW}",
+        f"{path}:18: error: ảnh 'Lãnh đạo Sở phát biểu' trỏ tới tệp trên máy tính của người soạn "
+        f"('{_WORD_PICTURE}'), người đọc không mở được; {_HOW}",
+    ]
+    assert site.snapshot() == before
+
+
+def test_the_same_picture_pasted_twice_is_named_at_both_lines(make_site):
+    picture = "![Ảnh](data:image/png;base64,iVBORw0KGgo=)"
+    body = f"Ảnh dán: data:image/png.\n\n{picture}\n\nGiữa.\n\n{picture}"
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body)})
+    result = site.build()
+    assert result.code == 1
+    assert [line.split(": error: ")[0] for line in result.err.splitlines()] == [
+        f"{site.root}/content/{CAT}/a.md:{line}" for line in (7, 11)
+    ]
+
+
+def test_a_picture_without_an_address_is_left_out_with_a_warning_at_its_line(make_site):
+    body = 'Đoạn.\n\n![Sơ đồ]()\n\nĐoạn.\n\n<img alt="Biểu đồ">\n\n![Có](https://x.vn/a.png)'
+    site = make_site({f"content/{CAT}/a.md": article("A", body=body)})
+    result = site.build()
+    assert result.code == 0
+    path = f"{site.root}/content/{CAT}/a.md"
+    assert result.err.splitlines() == [
+        f"{path}:{line}: warning: ảnh '{alt}' không có địa chỉ nên bị bỏ khỏi trang; {_HOW}"
+        for line, alt in ((7, "Sơ đồ"), (11, "Biểu đồ"))
+    ]
+    [content] = site.html(f"{CAT}/a/index.html").find_class("body")
+    assert content.xpath(".//img/@src") == ["https://x.vn/a.png"]
+    assert len(content.xpath(".//img")) == 1
 
 
 def test_relative_links_cannot_point_outside_content(make_site):

@@ -43,7 +43,8 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_ATTRIBUTES = frozenset({"href", "src"})
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# A paragraph, with or without attributes ("{: .lead}" gives <p class="lead">); not <pre>.
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -201,10 +202,22 @@ _OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 _SCHEMED_VALUE = re.compile(r"""=["']?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):""")
 
 
+# Schemes of a picture that can never be shown from the site: a path on the editor's own
+# computer, or the picture's bytes pasted into the text (both come from Word).
+_PASTED_SCHEMES = ("data", "file")
+
+
+def _in_img(rendered: str, position: int) -> bool:
+    """Whether the attribute value at `position` of `rendered` belongs to an <img>."""
+    tag = _OPENING_TAG.match(rendered, rendered.rfind("<", 0, position))
+    return tag is not None and tag.group(1).lower() == "img"
+
+
 def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
     """What sanitise leaves out of the Markdown's HTML `rendered`, in order, as (what, text to
     find in the file): tags it does not allow (`raw_html`: whether the file can have any, as
-    only raw HTML brings them), and links and images whose scheme it drops (data:, ftp:...)."""
+    only raw HTML brings them), and links and images whose scheme it drops (ftp:...). Pictures
+    pasted from Word (see `pasted`) are reported apart."""
     found: list[tuple[int, str, str]] = []
     if raw_html:
         for tag in _OPENING_TAG.finditer(rendered):
@@ -212,10 +225,52 @@ def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
                 found.append((tag.start(), f"thẻ <{tag.group(1).lower()}>", f"<{tag.group(1)}"))
     for url in _SCHEMED_VALUE.finditer(rendered):
         scheme, name = url.group(1), rendered[max(url.start() - 4, 0) : url.start()].lower()
-        if name.endswith(("href", "src")) and scheme.lower() not in _URL_SCHEMES:
-            found.append((url.start(), f"địa chỉ {scheme.lower()}:", f"{scheme}:"))
+        if not name.endswith(("href", "src")) or scheme.lower() in _URL_SCHEMES:
+            continue
+        if name.endswith("src") and pasted(f"{scheme}:") and _in_img(rendered, url.start()):
+            continue
+        found.append((url.start(), f"địa chỉ {scheme.lower()}:", f"{scheme}:"))
     named = {what: needle for _, what, needle in sorted(found)}  # each once, where first seen
     return list(named.items())
+
+
+_IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def images(rendered: str) -> list[Reference]:
+    """Every <img> of the Markdown's HTML `rendered` (not sanitised: its addresses are as
+    written, "" for none), in order."""
+    if _IMG_TAG.search(rendered) is None:  # most bodies: no tag to read
+        return []
+    found = []
+    for match in URL_TAG.finditer(rendered):
+        if match.group(1).lower() == "img":
+            values = _attributes(match.group(2))
+            found.append(Reference("img", (values.get("src") or "").strip(), values.get("alt")))
+    return found
+
+
+def pasted(url: str) -> str | None:
+    """The scheme of a picture's address that no reader's browser can open ("data" or
+    "file"), which sanitise drops; None for any other address."""
+    scheme, colon, _ = url.partition(":")
+    return scheme.lower() if colon and scheme.lower() in _PASTED_SCHEMES else None
+
+
+def without_empty_images(fragment: str) -> str:
+    """Sanitised HTML without the <img> tags that have no address (sanitise dropped it, or
+    there was none): published, each would show as a broken picture."""
+    if "<img" not in fragment:
+        return fragment
+
+    def keep(tag: re.Match[str]) -> str:
+        if tag.group(1) != "img" or (_attributes(tag.group(2)).get("src") or "").strip():
+            return tag[0]
+        return ""
+
+    kept = URL_TAG.sub(keep, fragment)
+    # The paragraph that held only the picture would be an empty gap on the page.
+    return kept.replace("<p></p>", "") if len(kept) < len(fragment) else kept
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
@@ -322,11 +377,14 @@ def _into_body(url: str) -> str:
 
 
 def first_paragraph(fragment: str) -> str:
-    """The plain text of the first paragraph, for summaries and feeds."""
-    match = _FIRST_PARAGRAPH.search(fragment)
-    if match is None:
-        return ""
-    return " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+    """The plain text of the first paragraph that has any, for summaries and feeds: most
+    news articles open with their lead photo, a paragraph of one <img> (whose alt text
+    describes the picture, not the news)."""
+    for match in _PARAGRAPH.finditer(fragment):
+        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        if text:
+            return text
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,13 @@ from .markup import (
     accessible,
     demote_headings,
     first_paragraph,
+    images,
     left_out,
+    pasted,
     references,
     render_markdown,
     sanitise,
+    without_empty_images,
 )
 from .model import Article, ArticleLink, Origin, Page, SiteConfig, Source, Teaser
 from .pickling import fast_pickle
@@ -230,8 +233,9 @@ def _body(
     raw_html = "<" in body
     demoted = demote_headings(rendered, raw_html)
     html, escapes = sanitise(demoted, context)
-    html, unseen = _without_controls(source, front, accessible(html))
+    html, unseen = _without_controls(source, front, accessible(without_empty_images(html)))
     unseen += _left_out(source, front, demoted, raw_html)
+    unseen += _images(source, front, images(demoted))
     problems = [
         error(
             source.display,
@@ -280,6 +284,65 @@ def _left_out(
         "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
         "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
     )]  # fmt: skip
+
+
+# How to put a picture in an article, for messages about one that cannot be shown.
+_PICTURE_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
+# Why a picture pasted from Word cannot be shown, by its address's scheme ({url}: as written).
+_PASTED_WHY = {
+    "file": "trỏ tới tệp trên máy tính của người soạn ('{url}'), người đọc không mở được",
+    "data": "được dán thẳng vào bài (địa chỉ data:...), trang web không giữ được ảnh dán",
+}
+
+
+def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> list[Diagnostic]:
+    """An error for each picture pasted from Word (its address a file on the editor's
+    computer, or its bytes), and a warning for each without an address, which the page
+    leaves out: each at its own line."""
+    if all(picture.url and not pasted(picture.url) for picture in pictures):
+        return []  # most bodies: the file's text need not be looked through
+    problems = []
+    lines = _Lines(front)
+    for picture in pictures:
+        what = f"ảnh '{picture.alt.strip()}'" if (picture.alt or "").strip() else "ảnh"
+        scheme = pasted(picture.url)
+        if scheme is not None:
+            why = _PASTED_WHY[scheme].format(url=unquote(picture.url))
+            problems.append(error(
+                source.display, lines.of(picture.url, f"{scheme}:"),
+                f"{what} {why}; {_PICTURE_HOW}",
+            ))  # fmt: skip
+        elif not picture.url:
+            alt = picture.alt or ""
+            problems.append(warning(
+                source.display, lines.of(f"![{alt}]", "<img"),
+                f"{what} không có địa chỉ nên bị bỏ khỏi trang; {_PICTURE_HOW}",
+            ))  # fmt: skip
+        else:
+            lines.of(picture.url)  # found, so that a later one is looked for after it
+    return problems
+
+
+class _Lines:
+    """The lines of what a body writes, each looked for after the one found before: the
+    same picture pasted twice is at two lines, and the front matter is not looked in."""
+
+    def __init__(self, front: FrontMatter) -> None:
+        # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the lines.
+        self.text = unicodedata.normalize("NFC", front.text)
+        self.line = front.body_line
+        head = self.text.split("\n", front.body_line - 1)[: front.body_line - 1]
+        self.position = min(sum(len(line) + 1 for line in head), len(self.text))
+
+    def of(self, *needles: str) -> int:
+        """The line of the first of `needles` found; the last line found if none is."""
+        for needle in needles:
+            found = self.text.find(needle, self.position) if needle else -1
+            if found >= 0:
+                line = self.line + self.text.count("\n", self.position, found)
+                self.line, self.position = line + needle.count("\n"), found + len(needle)
+                return line
+        return self.line
 
 
 def _without_controls(
