@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import posixpath
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 from urllib.parse import unquote
 
-from .config import is_web_url
-from .dates import DateProblem, format_date, parse_date
 from .errors import Diagnostic, error, line_in, text_line, warning
+from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
 from .markup import (
@@ -36,7 +32,6 @@ from .pickling import fast_pickle
 from .references import SiteLink, site_links
 from .search import SearchEntry
 from .site_search import search_entry
-from .slugs import slug_of
 from .timelimit import TimeUp, cpu_time_limit
 from .yamlio import CONTROL_CHARACTERS, has_control_bytes
 
@@ -46,8 +41,6 @@ ARTICLE_KEYS = (
 )  # fmt: skip
 PAGE_KEYS = ("title", "date", "summary", "slug", "draft", "updated", "image")
 _TEXT_KEYS = ("author", "department", "summary", "image", "category")
-_WORDS_KEYS = frozenset(("title", "author", "department", "summary", "tags"))  # free text
-_CONTROL_FIX = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
 
 
 @fast_pickle
@@ -68,136 +61,6 @@ class Parsed:
     # False for a result that depends on more than the file: the parse ran out of time, which
     # a less busy or faster machine may not. The cache does not keep it.
     lasting: bool = True
-
-
-class _Fields:
-    """Typed access to front-matter fields that records every problem it meets."""
-
-    def __init__(self, source: Source, front: FrontMatter) -> None:
-        self.path = source.display
-        self.data = front.fields.data
-        self.lines = front.fields.lines
-        self.written = front.fields.written
-        self.problems: list[Diagnostic] = [
-            warning(
-                self.path,
-                line,
-                f"khóa '{key}' được khai báo hai lần; giá trị sau được dùng, hãy xóa dòng thừa",
-            )
-            for key, line in front.fields.duplicates
-        ]
-        self.problems += [
-            warning(
-                self.path,
-                line,
-                f"phần sau dấu '#' của '{key}' bị coi là ghi chú và bị bỏ đi; nếu nó thuộc giá "
-                f'trị, đặt cả giá trị trong ngoặc kép, ví dụ `{key}: "Hội nghị lần thứ #3"`',
-            )
-            for key, line in front.fields.comments
-            if key in _WORDS_KEYS  # a date, a flag or a path has no '#': a comment is meant
-        ]
-
-    def line(self, key: str) -> int:
-        return self.lines.get(key, 1)
-
-    def fail(self, key: str, message: str) -> None:
-        self.problems.append(error(self.path, self.line(key), message))
-
-    def warn(self, key: str, message: str) -> None:
-        self.problems.append(warning(self.path, self.line(key), message))
-
-    def text(self, key: str, *, required: bool = False) -> str:
-        value = self.data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(key, f"thiếu '{key}': thêm dòng `{key}: ...` vào phần đầu bài")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(
-                key,
-                f"'{key}' phải là một dòng chữ, ví dụ `{key}: Nội dung`; "
-                "chữ có dấu ':' hay '[' thì đặt trong ngoặc kép",
-            )
-            return ""
-        if not isinstance(value, str):  # a number: as written (3.10, not 3.1)
-            value = self.written.get(key, str(value))
-        return self._visible(key, unicodedata.normalize("NFC", value.strip()))
-
-    def _visible(self, key: str, text: str) -> str:
-        """`text` without the control characters it may have, which a warning names."""
-        if CONTROL_CHARACTERS.search(text) is None:
-            return text
-        self.warn(key, f"'{key}' có ký tự điều khiển vô hình {_CONTROL_FIX}")
-        return CONTROL_CHARACTERS.sub("", text)
-
-    def date(self, key: str, config: SiteConfig, *, required: bool = False) -> datetime | None:
-        value = self.data.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(key, "thiếu 'date': thêm dòng `date: 2020-01-14` vào phần đầu bài")
-            return None
-        try:
-            return parse_date(value, config.tz)
-        except DateProblem as exc:
-            self.fail(key, str(exc))
-            return None
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(key, f"'{key}' chỉ nhận true hoặc false, ví dụ `{key}: true`")
-            return False
-        return value
-
-    def check_address(self, key: str, value: str) -> None:
-        """Fail a value with "://" that is not an http(s) address (a path in the site has none)."""
-        if "://" in value and not is_web_url(value):
-            self.fail(key, f"'{key}: {value}' phải là tệp của trang web hoặc một địa chỉ "
-                           "https://...; sửa lại địa chỉ hoặc bỏ dòng này")  # fmt: skip
-
-    def tags(self) -> tuple[str, ...]:
-        value: Any = self.data.get("tags") or []
-        if isinstance(value, str):  # `tags: ISO, đo lường` means two, as a reader sees it
-            value = value.split(",")
-        if not isinstance(value, list) or not all(isinstance(t, str | int | float) for t in value):
-            self.fail("tags", "'tags' phải là danh sách, ví dụ `tags: [ISO, đo lường]`")
-            return ()
-        tags = (unicodedata.normalize("NFC", str(t).strip()) for t in value if str(t).strip())
-        return tuple(self._visible("tags", tag) for tag in tags)
-
-    def unknown_keys(self, known: tuple[str, ...]) -> None:
-        for key in self.data:
-            if key in known:
-                continue
-            # A line of text such as `Thời gian: 8h00` is a key to YAML: when the header's
-            # closing '---' is missing and the body has one further on (a rule), the body's
-            # first lines become keys, and must not vanish with a mere warning.
-            if not key.isascii() or any(char.isspace() for char in key):
-                self.fail(key, f"'{key}' không phải khóa của phần đầu bài: nếu dòng này là nội "
-                               "dung bài viết, phần đầu bài chưa được đóng; thêm một dòng '---' "
-                               "ngay sau các dòng title, date...")  # fmt: skip
-                continue
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (
-                f"; có phải ý bạn là '{close[0]}'?"
-                if close
-                else f"; xóa dòng này hoặc dùng một trong các khóa: {', '.join(known)}"
-            )
-            self.warn(key, f"khóa '{key}' không được dùng{hint}")
-
-    def slug(self, fallback: str) -> str:
-        raw = self.text("slug")
-        if raw and ("/" in raw or "\\" in raw or ".." in raw):
-            self.fail(
-                "slug",
-                f"slug '{raw}' không được chứa '/', '\\' hay '..'; chỉ dùng chữ thường không dấu "
-                "và dấu '-', ví dụ `slug: hoi-nghi-tong-ket`",
-            )
-            return ""
-        slug = slug_of(raw or fallback)
-        if not slug:
-            self.fail("slug", "không tạo được slug; thêm `slug: ten-bai-viet` (chữ không dấu)")
-        return slug
 
 
 def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
@@ -354,7 +217,7 @@ def _without_controls(
     written = CONTROL_CHARACTERS.search(front.text)
     line = front.text.count("\n", 0, written.start()) + 1 if written else front.body_line
     return CONTROL_CHARACTERS.sub("", html), [warning(
-        source.display, line, f"phần nội dung có ký tự điều khiển vô hình {_CONTROL_FIX}"
+        source.display, line, f"phần nội dung có ký tự điều khiển vô hình {CONTROL_FIX}"
     )]  # fmt: skip
 
 
@@ -397,31 +260,12 @@ def _image(value: str, source_rel: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), value))
 
 
-def _doubtful(
-    fields: _Fields, config: SiteConfig, category: str, values: dict[str, str],
-    date: datetime | None, updated: datetime | None,
-) -> None:  # fmt: skip
-    """Warnings for an article's values that are valid but likely not what was meant."""
-    declared = config.declared_category(category)
-    if values["category"] and declared and values["category"] != declared:
-        fields.warn("category", f"'category: {values['category']}' không được dùng: chuyên "
-                    f"mục của bài là thư mục '{category}' ({declared}, trong site.yaml); muốn "
-                    "đổi chuyên mục thì chuyển tệp sang thư mục của chuyên mục kia")  # fmt: skip
-    if updated and date and updated < date:  # a page would show it after a later date
-        fields.warn("updated", f"ngày cập nhật {format_date(updated)} sớm hơn ngày đăng "
-                    f"{format_date(date)}; sửa lại 'updated' hoặc bỏ dòng này")  # fmt: skip
-    if len(values["summary"]) > config.summary_limit:
-        fields.warn("summary", f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin chỉ "
-                    f"hiện khoảng {config.summary_limit} ký tự (summary_limit trong site.yaml); "
-                    "hãy rút gọn")  # fmt: skip
-
-
 def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     """Read an article file under content/<category>/."""
     front, problem = _read(source)
     if front is None:
         return Parsed(None, (problem,) if problem else ())
-    fields = _Fields(source, front)
+    fields = Fields(source, front)
     fields.unknown_keys(ARTICLE_KEYS)
     title = fields.text("title", required=True)
     date = fields.date("date", config, required=True)
@@ -431,7 +275,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     updated = fields.date("updated", config)
     draft = fields.flag("draft")
     tags = fields.tags()
-    _doubtful(fields, config, category, values, date, updated)
+    fields.doubtful(config, category, values, date, updated)
     html, refs, body_problems = _body(source, front, config)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):
@@ -456,7 +300,7 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     front, problem = _read(source)
     if front is None:
         return Parsed(None, (problem,) if problem else ())
-    fields = _Fields(source, front)
+    fields = Fields(source, front)
     fields.unknown_keys(PAGE_KEYS)
     title = fields.text("title", required=True)
     slug = fields.slug(file_slug(source.rel))
