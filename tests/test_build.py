@@ -185,6 +185,16 @@ def test_a_paragraph_with_attributes_can_be_the_summary(make_site):
     ]
 
 
+def test_a_summary_written_in_markdown_is_shown_and_fed_as_its_text(make_site):
+    summary = "**Quan trọng**: xem [tại đây](https://a.vn), `mã` và a_b_c < 5%"
+    site = make_site({f"content/{CAT}/a.md": article("A", summary=summary)})
+    assert site.build().code == 0
+    text = "Quan trọng: xem tại đây, mã và a_b_c < 5%"
+    assert site.html(f"{CAT}/index.html").xpath("//p[@class='summary']/text()") == [text]
+    [entry] = feedparser.parse((site.output / "rss.xml").read_bytes()).entries
+    assert entry.summary == html.escape(text, quote=False)
+
+
 def test_sitemap_robots_404_static_and_pages(make_site):
     site = make_site(
         _many(12) | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n",

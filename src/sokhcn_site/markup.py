@@ -376,6 +376,17 @@ def _into_body(url: str) -> str:
     return f"{head}#{BODY_ID_PREFIX}{fragment}" if mark and fragment else url
 
 
+_INLINE_SYNTAX = re.compile(r"[*_`\[]")
+
+
+def plain_markdown(text: str) -> str:
+    """`text` as a reader sees it if it is written with inline Markdown (`**đậm**`,
+    `[liên kết](...)`): a summary is shown and fed as plain text, and editors write Markdown."""
+    if _INLINE_SYNTAX.search(text) is None:  # most summaries: nothing to render
+        return text
+    return " ".join(html.unescape(_TAG.sub("", render_markdown(text))).split())
+
+
 def first_paragraph(fragment: str) -> str:
     """The plain text of the first paragraph that has any, for summaries and feeds: most
     news articles open with their lead photo, a paragraph of one <img> (whose alt text

@@ -22,6 +22,7 @@ from .markup import (
     images,
     left_out,
     pasted,
+    plain_markdown,
     references,
     render_markdown,
     sanitise,
@@ -282,7 +283,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         return Parsed(None, problems)
     article = Article(
         source=source.display, category=category, slug=slug, title=title, date=date,
-        body=html.encode(), summary=values["summary"] or first_paragraph(html),
+        body=html.encode(), summary=plain_markdown(values["summary"]) or first_paragraph(html),
         author=values["author"], department=values["department"], updated=updated,
         draft=draft, tags=tags, image=_image(values["image"], source.rel),
         category_label=values["category"],
@@ -312,7 +313,8 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     problems = (*fields.problems, *body_problems)
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
-    page = Page(source.display, slug, title, html.encode(), summary or first_paragraph(html), draft)
+    summary = plain_markdown(summary) or first_paragraph(html)
+    page = Page(source.display, slug, title, html.encode(), summary, draft)
     links = site_links(refs, config.base_path)
     return Parsed(page, problems, links, origin=_origin(source, front, html, links))
 
