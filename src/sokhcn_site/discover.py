@@ -92,24 +92,50 @@ def _unhidden(
     """`entries` of the folder `place` but the hidden ones other than `keep`, with a warning
     added to `problems` for each an editor more likely meant to publish."""
     # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a hidden
-    # article or a misplaced .well-known is more likely a slip of the hand than a wish.
+    # article (or a hidden folder of them: '.nhap/') or a misplaced .well-known is more likely
+    # a slip of the hand than a wish.
     kept = []
     for entry in entries:
         if not entry.name.startswith(".") or entry.name == keep:
             kept.append(entry)
-        elif entry.name.endswith(".md"):
-            problems.append(warning(
-                place + entry.name, 1,
-                "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
-                "nếu muốn đăng bài này",
-            ))  # fmt: skip
         elif entry.name == WELL_KNOWN:
             problems.append(warning(
                 place + entry.name, 1,
                 "thư mục .well-known chỉ được đăng khi nằm ngay trong content/ "
                 "(content/.well-known/); chuyển nó về đó",
             ))  # fmt: skip
+        elif entry.is_dir(follow_symlinks=False):
+            articles = _articles_below(entry.path)
+            if articles:
+                problems.append(warning(
+                    place + entry.name, 1,
+                    f"thư mục ẩn (tên bắt đầu bằng dấu chấm) không được đăng, nên {articles} "
+                    "bài viết (.md) trong đó cũng không; bỏ dấu chấm ở đầu tên thư mục nếu "
+                    "muốn đăng các bài này",
+                ))  # fmt: skip
+        elif entry.name.endswith(".md"):
+            problems.append(warning(
+                place + entry.name, 1,
+                "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
+                "nếu muốn đăng bài này",
+            ))  # fmt: skip
     return kept
+
+
+# Hidden folders of version control and editors' tools: theirs, never an editor's articles
+# (a .github folder holds README.md and issue templates), and .git is big to walk.
+_TOOL_FOLDERS = frozenset({".git", ".hg", ".svn", ".github", ".gitlab", ".vscode", ".idea"})
+
+
+def _articles_below(folder: str) -> int:
+    """How many files ending in ".md" the hidden folder `folder` holds, at any depth."""
+    if os.path.basename(folder) in _TOOL_FOLDERS:
+        return 0
+    count = 0
+    for _, subfolders, files in os.walk(folder):  # links not followed; unreadable ones skipped
+        subfolders[:] = [name for name in subfolders if name not in _TOOL_FOLDERS]
+        count += sum(name.endswith(".md") for name in files)
+    return count
 
 
 def _is_utf8(name: str) -> bool:
