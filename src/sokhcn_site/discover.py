@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -92,24 +93,50 @@ def _unhidden(
     """`entries` of the folder `place` but the hidden ones other than `keep`, with a warning
     added to `problems` for each an editor more likely meant to publish."""
     # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a hidden
-    # article or a misplaced .well-known is more likely a slip of the hand than a wish.
+    # article (or a hidden folder of them: '.nhap/') or a misplaced .well-known is more likely
+    # a slip of the hand than a wish.
     kept = []
     for entry in entries:
         if not entry.name.startswith(".") or entry.name == keep:
             kept.append(entry)
-        elif entry.name.endswith(".md"):
-            problems.append(warning(
-                place + entry.name, 1,
-                "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
-                "nếu muốn đăng bài này",
-            ))  # fmt: skip
         elif entry.name == WELL_KNOWN:
             problems.append(warning(
                 place + entry.name, 1,
                 "thư mục .well-known chỉ được đăng khi nằm ngay trong content/ "
                 "(content/.well-known/); chuyển nó về đó",
             ))  # fmt: skip
+        elif entry.is_dir(follow_symlinks=False):
+            articles = _articles_below(entry.path)
+            if articles:
+                problems.append(warning(
+                    place + entry.name, 1,
+                    f"thư mục ẩn (tên bắt đầu bằng dấu chấm) không được đăng, nên {articles} "
+                    "bài viết (.md) trong đó cũng không; bỏ dấu chấm ở đầu tên thư mục nếu "
+                    "muốn đăng các bài này",
+                ))  # fmt: skip
+        elif entry.name.endswith(".md"):
+            problems.append(warning(
+                place + entry.name, 1,
+                "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
+                "nếu muốn đăng bài này",
+            ))  # fmt: skip
     return kept
+
+
+# Hidden folders of version control and editors' tools: theirs, never an editor's articles
+# (a .github folder holds README.md and issue templates), and .git is big to walk.
+_TOOL_FOLDERS = frozenset({".git", ".hg", ".svn", ".github", ".gitlab", ".vscode", ".idea"})
+
+
+def _articles_below(folder: str) -> int:
+    """How many files ending in ".md" the hidden folder `folder` holds, at any depth."""
+    if os.path.basename(folder) in _TOOL_FOLDERS:
+        return 0
+    count = 0
+    for _, subfolders, files in os.walk(folder):  # links not followed; unreadable ones skipped
+        subfolders[:] = [name for name in subfolders if name not in _TOOL_FOLDERS]
+        count += sum(name.endswith(".md") for name in files)
+    return count
 
 
 def _is_utf8(name: str) -> bool:
@@ -193,7 +220,11 @@ def trusted_digests(sources: Iterable[Source], started_ns: int) -> KnownDigests:
 
 
 def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
-    """('article', category) / ('page', None) / ('asset', None), or a problem."""
+    """('article', category) / ('page', None) / ('asset', None), or a problem (with '': the
+    file is left out)."""
+    left_out = _backup(source) or _article_by_another_name(source)
+    if left_out:
+        return "", None, left_out
     parts = source.rel.split("/")
     if not source.rel.endswith(".md"):
         return "asset", None, _markdown_by_another_name(source)
@@ -226,7 +257,7 @@ _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 def _markdown_by_another_name(source: Source) -> Diagnostic | None:
     """A warning for a file named like Markdown but not "*.md", which the site only copies."""
-    name = source.rel.rsplit("/", 1)[-1]
+    name = _file_name(source)
     if not name.lower().endswith(_MARKDOWN_SUFFIXES):
         return None
     return warning(
@@ -234,6 +265,61 @@ def _markdown_by_another_name(source: Source) -> Diagnostic | None:
         f"tệp có đuôi '.{name.rsplit('.', 1)[-1]}' chỉ được chép nguyên lên trang như tệp đính "
         "kèm, không thành bài viết; đổi đuôi thành '.md' (chữ thường) nếu muốn đăng bài này",
     )  # fmt: skip
+
+
+# Editors' backups, swap and lock files, and Windows' own files: copies of what an editor
+# wrote (drafts included) or nobody's, never meant for readers, at a guessable address.
+_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp")
+_BACKUP_PREFIX = "~$"  # Office's lock file beside an open document
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _backup(source: Source) -> Diagnostic | None:
+    """A warning for a backup or temporary file, which is left out of the site."""
+    name = _file_name(source).rstrip().lower()
+    if not (
+        name.endswith(_BACKUP_SUFFIXES) or name.startswith(_BACKUP_PREFIX) or name in _SYSTEM_FILES
+    ):
+        return None
+    return warning(
+        source.display, 1,
+        "tệp sao lưu hoặc tệp tạm (của phần mềm soạn thảo, Office hay Windows) không được "
+        "đăng lên trang; hãy xóa nó khỏi kho",
+    )  # fmt: skip
+
+
+_TRAILING = re.compile(r"[\s.]+$")  # Windows drops them from names; git and Linux keep them
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}-.")  # an article's name, as file_slug reads it
+
+
+def _article_by_another_name(source: Source) -> Diagnostic | None:
+    """A warning for an article saved under a name the site does not read as one
+    ("bai.md.txt", "bai.md ", a dated "2024-11-08-bai.txt"), which is left out of the site:
+    copied as it is, its text (a draft, maybe) would be downloadable at a guessable address.
+    """
+    name = _file_name(source)
+    trimmed = _TRAILING.sub("", name)
+    stem = trimmed[:-4] if trimmed.lower().endswith(".txt") else trimmed
+    dated_text = False
+    if stem.lower().endswith(_MARKDOWN_SUFFIXES):
+        if stem == name:  # "B.MD": _markdown_by_another_name's
+            return None
+        fixed = stem.rsplit(".", 1)[0] + ".md"
+    elif stem != trimmed and _DATED.match(stem):
+        fixed, dated_text = stem + ".md", True
+    else:
+        return None
+    return warning(
+        source.display, 1,
+        f"tệp '{name}' giống bài viết nhưng tên không kết thúc đúng bằng '.md' nên không được "
+        "đăng, cũng không được chép lên trang (để không lộ bản nháp); đổi tên thành "
+        f"'{fixed}' nếu muốn đăng bài này"
+        + ("; nếu là tệp đính kèm, bỏ phần ngày ở đầu tên" if dated_text else ""),
+    )  # fmt: skip
+
+
+def _file_name(source: Source) -> str:
+    return source.rel.rsplit("/", 1)[-1]
 
 
 def discover(content: Path, static: Path, known: KnownDigests | None = None) -> Inputs:
