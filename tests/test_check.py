@@ -67,6 +67,20 @@ def test_build_reports_the_same_problems_the_same_way(make_site):
     assert not site.output.exists()
 
 
+def test_a_missing_picture_is_named_at_its_own_line_not_at_another_of_its_name(make_site):
+    """Lines were found by the file's bare name: the first "a.png" of the file, here the
+    header's `image:`, named a missing "anh-2/a.png" further down."""
+    body = "![Ảnh một](anh/a.png)\n\nĐoạn.\n\n![Ảnh hai](anh-2/a.png)\n\n[Tệp](/tin/a.png)"
+    site = make_site({"content/tin/2020-01-01-a.md": article("A", body=body, image="anh/a.png"),
+                      "content/tin/anh/a.png": b"png"})  # fmt: skip
+    result = site.check()
+    prefix = f"{site.root}/content/tin/2020-01-01-a.md"
+    assert [line.split(": error: ")[0] for line in result.err.strip().splitlines()] == [
+        f"{prefix}:10",
+        f"{prefix}:12",
+    ]
+
+
 def test_warnings_alone_pass_unless_strict(make_site):
     site = make_site({"content/tin/a.md": "---\ntitle: A\ndate: 2020-01-01\nauthr: B\n---\nx\n"})
     result = site.check()

@@ -325,12 +325,28 @@ def _origin(
 ) -> Origin:  # fmt: skip
     """Where `source` is, with the line of each file its body links to (for later messages)."""
     md_files = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
-    names = md_files + [link.name for link in links]
     lines = known
-    if names:
+    if md_files or links:
         text = unicodedata.normalize("NFC", front.text)
-        lines += tuple((name, _line(text, name, front.body_line)) for name in dict.fromkeys(names))
+        lines += tuple(
+            (name, _line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
+        )
+        body = len("\n".join(text.split("\n", front.body_line - 1)[: front.body_line - 1]))
+        rels = dict.fromkeys(link.rel for link in links)
+        lines += tuple((rel, _link_line(text, body, rel, front.body_line)) for rel in rels)
     return Origin(source.rel, source.display, lines, md_links=bool(md_files))
+
+
+def _link_line(text: str, body: int, rel: str, default: int) -> int:
+    """The line of the body (from offset `body` of `text`) that links to the site's path
+    `rel`: the longest end of the path it writes ("anh-2/a.png" of "tin/anh-2/a.png"), not
+    the first "a.png" of the file, which may be another folder's, or the header's `image:`."""
+    parts = unquote(rel.rstrip("/")).split("/")
+    for start in range(len(parts)):
+        found = text.find("/".join(parts[start:]), body)
+        if found >= 0:
+            return text.count("\n", 0, found) + 1
+    return _line(text, parts[-1], default)
 
 
 def _line(text: str, name: str, default: int) -> int:

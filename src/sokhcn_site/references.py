@@ -22,11 +22,6 @@ class SiteLink:
     url: str  # as written in the body
     rel: str  # its path below the base path, still percent-encoded
 
-    @property
-    def name(self) -> str:
-        """The linked file's name as an editor wrote it, to find its line."""
-        return unquote(self.rel.rstrip("/").rsplit("/", 1)[-1])
-
 
 def site_links(refs: Iterable[Reference], base_path: str) -> tuple[SiteLink, ...]:
     """The references that point into the site: a pure function of a body and its base path,
@@ -82,7 +77,7 @@ def check_references(
             if output_file(rel, written) is not None or rel in unpublished:
                 continue
             source = sources.get(item.source)
-            line = source.line_of(link.name) if source else 1
+            line = source.line_of(link.rel) if source else 1
             what = "ảnh" if link.tag == "img" else "liên kết"
             problems.append(error(
                 item.source, line,
