@@ -1,6 +1,7 @@
 import pytest
 
 from sokhcn_site.frontmatter import FrontMatterProblem, decode, split_front_matter
+from sokhcn_site.yamlio import load_mapping
 
 
 def test_fields_body_and_key_lines():
@@ -49,3 +50,8 @@ def test_duplicate_keys_are_remembered():
     front = split_front_matter("---\ntitle: A\ntitle: B\n---\n")
     assert front.fields.data["title"] == "B"
     assert front.fields.duplicates == (("title", 3),)
+
+
+def test_values_a_comment_cut_short_are_named_with_the_comments_line():
+    text = "title: Hội nghị #3\nsummary: 'quoted # kept'\nauthor: &x A # a note\ndept: *x # n"
+    assert load_mapping(text, first_line=2).comments == (("title", 2), ("author", 4))

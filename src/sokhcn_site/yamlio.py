@@ -116,6 +116,8 @@ def _comments(
     for key_node, value in node.value:
         if not isinstance(value, yaml.ScalarNode) or value.style:  # quoted, or a block
             continue
+        if value.start_mark.line < key_node.start_mark.line:
+            continue  # an alias (`*x`) of a value written further up, comments and all
         end = value.end_mark
         if value.value == "" and end.line != key_node.start_mark.line:
             continue  # `key:` alone, a comment line below it
