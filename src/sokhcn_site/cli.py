@@ -147,13 +147,17 @@ def _summary(report: BuildReport, seconds: float) -> str:
     if (written := report.written) is not None:
         done = "Đã xuất bản"
         files = f"; {written.written} tệp ghi mới, {written.kept} tệp giữ nguyên"
-    # An article left out for its date is no error: said, lest it be thought lost.
-    waiting = f", {report.scheduled} bài hẹn giờ chưa đăng" if report.scheduled else ""
+    waiting = f", {_scheduled(report)}" if report.scheduled else ""
     return (
         f"{done} {report.articles} bài viết{waiting}, {report.pages} trang tĩnh "
         f"({html} trang HTML, {feeds} nguồn tin RSS/Atom{files}), {warnings} cảnh báo, "
         f"trong {took} giây."
     )
+
+
+def _scheduled(report: BuildReport) -> str:
+    # An article left out for its date is no error: said, lest it be thought lost.
+    return f"{report.scheduled} bài hẹn giờ chưa đăng"
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> None:
@@ -300,7 +304,7 @@ def run_check(args: argparse.Namespace) -> int:
     ]
     _print_diagnostics(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)
-    waiting = f"; {report.scheduled} bài hẹn giờ chưa đăng" if report.scheduled else ""
+    waiting = f"; {_scheduled(report)}" if report.scheduled else ""
     print(f"Kiểm tra xong: {errors} lỗi, {len(diagnostics) - errors} cảnh báo{waiting}.")
     if report.config_failed:
         return EXIT_USAGE

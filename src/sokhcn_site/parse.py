@@ -195,8 +195,7 @@ class _Lines:
         # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the lines.
         self.text = unicodedata.normalize("NFC", front.text)
         self.line = front.body_line
-        head = self.text.split("\n", front.body_line - 1)[: front.body_line - 1]
-        self.position = min(sum(len(line) + 1 for line in head), len(self.text))
+        self.position = _body_start(self.text, front.body_line)
 
     def of(self, *needles: str) -> int:
         """The line of the first of `needles` found; the last line found if none is."""
@@ -207,6 +206,12 @@ class _Lines:
                 self.line, self.position = line + needle.count("\n"), found + len(needle)
                 return line
         return self.line
+
+
+def _body_start(text: str, body_line: int) -> int:
+    """The offset in a file's `text` of its line `body_line`: where its body starts."""
+    head = text.split("\n", body_line - 1)[: body_line - 1]
+    return min(sum(len(line) + 1 for line in head), len(text))
 
 
 def _without_controls(
@@ -331,7 +336,7 @@ def _origin(
         lines += tuple(
             (name, _line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
         )
-        body = len("\n".join(text.split("\n", front.body_line - 1)[: front.body_line - 1]))
+        body = _body_start(text, front.body_line)
         rels = dict.fromkeys(link.rel for link in links)
         lines += tuple((rel, _link_line(text, body, rel, front.body_line)) for rel in rels)
     return Origin(source.rel, source.display, lines, md_links=bool(md_files))
