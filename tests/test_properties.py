@@ -164,13 +164,17 @@ def test_pathological_nesting_is_an_error_and_other_files_still_render(make_site
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=LETTERS + "\u0301\u0323\t\n\u00a0\u2003", max_size=200))
+@given(st.text(alphabet=LETTERS + "\u0301\u0323\t\n\u00a0\u2003&", max_size=200))
 def test_search_words_are_those_tokenize_finds(text: str) -> None:
     """The index finds words run by run (search._keys), in the order the text has them;
-    search.js mirrors tokenize."""
+    search.js mirrors tokenize. Besides, "KH&CN" is also the word "khcn"."""
     from sokhcn_site import search
 
-    assert list(search._keys(text)) == list(dict.fromkeys(map(search._key, search.tokenize(text))))
+    words = list(dict.fromkeys(map(search._key, search.tokenize(text))))
+    joined = search._JOINED_RE.findall(search._searchable(text))
+    keys = list(search._keys(text))
+    assert set(keys) == {*words, *(search._key(j.replace("&", "")) for j in joined)}
+    assert [key for key in keys if key in words] == words
 
 
 @settings(max_examples=300, deadline=None)

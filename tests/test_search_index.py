@@ -88,6 +88,14 @@ def test_tokenize_normalises_and_keeps_words_whole() -> None:
     ]
 
 
+def test_an_abbreviation_joined_by_ampersand_is_also_one_word() -> None:
+    indexed = index_text("Sở KH&CN tỉnh", "Hợp tác R&D (KH&CN) và A & B.")
+    assert indexed.title_terms == [exact_key(w) for w in ("sở", "kh", "cn", "khcn", "tỉnh")]
+    # Not again in the body, as the title has it; "&" between spaces joins nothing.
+    body = ["hợp", "tác", "r", "d", "rd", "và", "a", "b"]
+    assert indexed.body_terms == [exact_key(w) for w in body]
+
+
 # ------------------------------------------------------------ the format ----
 
 
@@ -582,6 +590,21 @@ def test_search_js_finds_and_marks_either_spelling_of_a_word(tmp_path: Path) -> 
     # Typed without marks, "kỳ" (another word) is found too.
     assert set(got["queries"]["ky "]["urls"]) == {"tin/bai-1/", "tin/bai-2/", "tin/bai-3/"}
     assert got["queries"]["đồng hồ"]["marks"] == [["\u00d0ồng", "hồ"]]
+
+
+@needs_node
+def test_search_js_finds_an_abbreviation_typed_with_or_without_its_ampersand(
+    tmp_path: Path,
+) -> None:
+    written = [
+        entry(1, "Tin tức", "Sở KH&CN tổ chức hội nghị.", day=3),
+        entry(2, "KHCN cơ sở", "Báo cáo.", day=2),
+        entry(3, "Tin tức", "Khoa học và công nghệ.", day=1),
+    ]
+    got = run_node(tmp_path, files(build_search_index(written)), ["KHCN", "KH&CN", "khc"])
+    assert got["queries"]["KHCN"]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
+    assert got["queries"]["KH&CN"]["urls"] == ["tin/bai-1/"]
+    assert got["queries"]["khc"]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
 
 
 @needs_node
