@@ -20,7 +20,7 @@ ATTACHMENTS = {
 }
 
 RENAME = (
-    "giống bài viết nhưng tên không kết thúc đúng bằng '.md' nên không được đăng, cũng không "
+    "giống bài viết nhưng tên không kết thúc bằng '.md' nên không được đăng, cũng không "
     "được chép lên trang (để không lộ bản nháp); đổi tên thành '{}' nếu muốn đăng bài này"
 )
 DATED = "; nếu là tệp đính kèm, bỏ phần ngày ở đầu tên"
@@ -37,6 +37,9 @@ STRAY = {
     "2024-11-17-bai.md ": RENAME.format("2024-11-17-bai.md"),
     "2024-11-18-bai.md.": RENAME.format("2024-11-18-bai.md"),
     "2024-11-19-bai.md.txt ": RENAME.format("2024-11-19-bai.md"),
+    # Bai.MD is an article as bai.md is; with a space after it, it is neither.
+    "2024-11-20-Bai.MD ": RENAME.format("2024-11-20-Bai.md"),
+    "2024-11-21-bai.Markdown.": RENAME.format("2024-11-21-bai.md"),
     "2024-11-01-bai.md~": BACKUP,
     "2024-11-01-bai.md.bak": BACKUP,
     "2024-11-01-bai.md.ORIG": BACKUP,

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import Diagnostic, error, warning
 from .keys import digest
 from .model import Source, SourceStamp, stamp_of
+from .names import is_markdown, markdown_stem
 from .slugs import is_slug, slug_of
 
 PAGES_FOLDER = "pages"
@@ -114,7 +115,7 @@ def _unhidden(
                     "bài viết (.md) trong đó cũng không; bỏ dấu chấm ở đầu tên thư mục nếu "
                     "muốn đăng các bài này",
                 ))  # fmt: skip
-        elif entry.name.endswith(".md"):
+        elif is_markdown(entry.name):
             problems.append(warning(
                 place + entry.name, 1,
                 "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
@@ -129,13 +130,13 @@ _TOOL_FOLDERS = frozenset({".git", ".hg", ".svn", ".github", ".gitlab", ".vscode
 
 
 def _articles_below(folder: str) -> int:
-    """How many files ending in ".md" the hidden folder `folder` holds, at any depth."""
+    """How many Markdown files the hidden folder `folder` holds, at any depth."""
     if os.path.basename(folder) in _TOOL_FOLDERS:
         return 0
     count = 0
     for _, subfolders, files in os.walk(folder):  # links not followed; unreadable ones skipped
         subfolders[:] = [name for name in subfolders if name not in _TOOL_FOLDERS]
-        count += sum(name.endswith(".md") for name in files)
+        count += sum(is_markdown(name) for name in files)
     return count
 
 
@@ -226,8 +227,8 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     if left_out:
         return "", None, left_out
     parts = source.rel.split("/")
-    if not source.rel.endswith(".md"):
-        return "asset", None, _markdown_by_another_name(source)
+    if not is_markdown(source.rel):
+        return "asset", None, None
     if len(parts) == 1:
         return "", None, error(
             source.display, 1,
@@ -249,22 +250,6 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
             + (" (tên này dành riêng cho trang web)" if folder in RESERVED else ""),
         )  # fmt: skip
     return "article", folder, None
-
-
-# What editors' tools name a Markdown file; only ".md" makes an article or a page.
-_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-
-
-def _markdown_by_another_name(source: Source) -> Diagnostic | None:
-    """A warning for a file named like Markdown but not "*.md", which the site only copies."""
-    name = _file_name(source)
-    if not name.lower().endswith(_MARKDOWN_SUFFIXES):
-        return None
-    return warning(
-        source.display, 1,
-        f"tệp có đuôi '.{name.rsplit('.', 1)[-1]}' chỉ được chép nguyên lên trang như tệp đính "
-        "kèm, không thành bài viết; đổi đuôi thành '.md' (chữ thường) nếu muốn đăng bài này",
-    )  # fmt: skip
 
 
 # Editors' backups, swap and lock files, and Windows' own files: copies of what an editor
@@ -301,17 +286,18 @@ def _article_by_another_name(source: Source) -> Diagnostic | None:
     trimmed = _TRAILING.sub("", name)
     stem = trimmed[:-4] if trimmed.lower().endswith(".txt") else trimmed
     dated_text = False
-    if stem.lower().endswith(_MARKDOWN_SUFFIXES):
-        if stem == name:  # "B.MD": _markdown_by_another_name's
+    base = markdown_stem(stem)
+    if base is not None:
+        if stem == name:  # an article's own name ("B.MD" too)
             return None
-        fixed = stem.rsplit(".", 1)[0] + ".md"
+        fixed = base + ".md"
     elif stem != trimmed and _DATED.match(stem):
         fixed, dated_text = stem + ".md", True
     else:
         return None
     return warning(
         source.display, 1,
-        f"tệp '{name}' giống bài viết nhưng tên không kết thúc đúng bằng '.md' nên không được "
+        f"tệp '{name}' giống bài viết nhưng tên không kết thúc bằng '.md' nên không được "
         "đăng, cũng không được chép lên trang (để không lộ bản nháp); đổi tên thành "
         f"'{fixed}' nếu muốn đăng bài này"
         + ("; nếu là tệp đính kèm, bỏ phần ngày ở đầu tên" if dated_text else ""),
