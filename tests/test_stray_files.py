@@ -45,6 +45,8 @@ STRAY = {
     "2024-11-01-bai.md.ORIG": BACKUP,
     "2024-11-01-bai.md.swp": BACKUP,
     "~$bai viet.docx": BACKUP,
+    "~WRL1234.tmp": BACKUP,
+    "2024-11-01-bai.md.TMP": BACKUP,
     "Thumbs.db": BACKUP,
     "DESKTOP.INI": BACKUP,
 }
@@ -98,6 +100,7 @@ def test_a_hidden_folder_of_articles_is_not_dropped_silently(make_site):
         # Hidden folders without articles, and tools' own, stay out without a word.
         f"content/{CAT}/.thumbnails/anh.jpg": b"jpg",
         f"content/{CAT}/.gitkeep": b"",
+        f"content/{CAT}/tai-lieu/.~lock.bieu mau.odt#": b"LibreOffice's lock file",
         "content/.git/README.md": "git's, not an article",
         "content/.github/ISSUE_TEMPLATE/loi.md": "tools', not an article",
     })  # fmt: skip
@@ -109,3 +112,24 @@ def test_a_hidden_folder_of_articles_is_not_dropped_silently(make_site):
         "mục nếu muốn đăng các bài này\n"
     )
     assert not [p for p in _published(site) if "nhap" in p or "thumbnails" in p or "git" in p]
+
+
+STATIC_BACKUPS = ("css/site.css~", "css/site.css.bak", "js/print.js.orig", "js/print.js.swp",
+                  "~WRL0001.tmp", "~$bang gia.xlsx", "img/Thumbs.db", "desktop.ini")  # fmt: skip
+
+
+def test_backups_in_static_are_left_out_with_a_warning_as_in_content(make_site):
+    files = {f"static/{name}": b"backup" for name in STATIC_BACKUPS}
+    site = make_site(files | {
+        f"content/{CAT}/2024-11-02-a.md": article("A", "2024-11-02"),
+        "static/img/.~lock.so-do.odg#": b"LibreOffice's lock file: hidden, so left out silently",
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert sorted(result.err.splitlines()) == sorted(
+        f"{site.root}/static/{name}:1: warning: {BACKUP}" for name in STATIC_BACKUPS
+    )
+    published = _published(site)
+    assert "static/css/site.css" in published
+    assert [p for p in published if b"backup" in (site.output / p).read_bytes()] == []
+    assert not [p for p in published if "lock" in p]

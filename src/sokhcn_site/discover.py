@@ -254,9 +254,23 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
 
 # Editors' backups, swap and lock files, and Windows' own files: copies of what an editor
 # wrote (drafts included) or nobody's, never meant for readers, at a guessable address.
-_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp")
+# (".tmp": Word's "~WRL1234.tmp" and other programs' temporary files; LibreOffice's lock file,
+# ".~lock.bai.odt#", is hidden, so left out without a word like .DS_Store.)
+_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
 _BACKUP_PREFIX = "~$"  # Office's lock file beside an open document
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _without_backups(sources: list[Source], problems: list[Diagnostic]) -> list[Source]:
+    """`sources` but the backup and temporary files, each told in `problems`."""
+    kept = []
+    for source in sources:
+        problem = _backup(source)
+        if problem:
+            problems.append(problem)
+        else:
+            kept.append(source)
+    return kept
 
 
 def _backup(source: Source) -> Diagnostic | None:
@@ -315,6 +329,7 @@ def discover(content: Path, static: Path, known: KnownDigests | None = None) -> 
     content_files, problems = _walk(content, content.as_posix().rstrip("/"), known, WELL_KNOWN)
     static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known)
     problems.extend(static_problems)
+    static_files = _without_backups(static_files, problems)
     articles, pages, assets = [], [], []
     for source in content_files:
         kind, category, problem = _classify(source)
