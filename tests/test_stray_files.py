@@ -133,3 +133,17 @@ def test_backups_in_static_are_left_out_with_a_warning_as_in_content(make_site):
     assert "static/css/site.css" in published
     assert [p for p in published if b"backup" in (site.output / p).read_bytes()] == []
     assert not [p for p in published if "lock" in p]
+
+
+def test_a_file_left_out_by_its_name_is_not_read(make_site, monkeypatch):
+    from test_incremental import _reads
+
+    files = {f"content/{CAT}/{name}": DRAFT for name in STRAY}
+    files |= {f"static/{name}": b"backup" for name in STATIC_BACKUPS}
+    site = make_site(files | {f"content/{CAT}/2024-11-02-a.md": article("A", "2024-11-02")})
+    opened = _reads(monkeypatch)
+    result = site.build()
+    assert result.code == 0
+    assert result.err.count(": warning: ") == len(STRAY) + len(STATIC_BACKUPS)
+    assert f"{CAT}/2024-11-02-a.md" in " ".join(opened)  # the spy sees what is read
+    assert [p for p in opened if p.endswith(tuple(STRAY) + STATIC_BACKUPS)] == []

@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,9 @@ WELL_KNOWN = ".well-known"
 
 # Input file path -> (its stamp, the digest of its bytes), as an earlier build found them.
 KnownDigests = Mapping[str, tuple[SourceStamp, bytes]]
+# Why a file (its path below its folder, its name in diagnostics) stays out of the site by its
+# name alone, or None.
+LeftOut = Callable[[str, str], Diagnostic | None]
 _SETTLE_NS = 3 * 10**9  # see trusted_digests
 
 
@@ -52,10 +55,10 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
 
 
 def _walk(
-    root: Path, label: str, known: KnownDigests, published: str = ""
+    root: Path, label: str, known: KnownDigests, left_out: LeftOut, published: str = ""
 ) -> tuple[list[Source], list[Diagnostic]]:
     """Every regular file below `root`, sorted; links leading outside it are refused; hidden
-    files left out, but for the folder `published` at the top.
+    files left out, but for the folder `published` at the top; files `left_out` names, unread.
 
     Files come folder by folder, each folder's files before its subfolders, names sorted.
     """
@@ -81,7 +84,7 @@ def _walk(
                     "hãy chép thư mục thật vào đây thay cho liên kết",
                 ))  # fmt: skip
             else:
-                source = _read(entry, prefix, label, real_root, known, problems)
+                source = _read(entry, prefix, label, real_root, known, left_out, problems)
                 if source is not None:
                     sources.append(source)
         folders.extend(reversed(subfolders))
@@ -161,7 +164,7 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 def _read(
     entry: os.DirEntry[str], prefix: str, label: str, real_root: Path, known: KnownDigests,
-    problems: list[Diagnostic],
+    left_out: LeftOut, problems: list[Diagnostic],
 ) -> Source | None:  # fmt: skip
     """The file `entry` as a Source, or None and its problem added to `problems`."""
     # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
@@ -183,6 +186,10 @@ def _read(
         return None
     if not entry.is_file():  # a pipe or a device: reading it could block forever
         problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
+        return None
+    unwanted = left_out(rel, display)
+    if unwanted:  # by its name alone: not read, so a big or unreadable backup costs nothing
+        problems.append(unwanted)
         return None
     try:
         # Stamped before reading: a write in between leaves the stamp older than the bytes.
@@ -223,9 +230,6 @@ def trusted_digests(sources: Iterable[Source], started_ns: int) -> KnownDigests:
 def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     """('article', category) / ('page', None) / ('asset', None), or a problem (with '': the
     file is left out)."""
-    left_out = _backup(source) or _article_by_another_name(source)
-    if left_out:
-        return "", None, left_out
     parts = source.rel.split("/")
     if not is_markdown(source.rel):
         return "asset", None, None
@@ -261,27 +265,15 @@ _BACKUP_PREFIX = "~$"  # Office's lock file beside an open document
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
 
-def _without_backups(sources: list[Source], problems: list[Diagnostic]) -> list[Source]:
-    """`sources` but the backup and temporary files, each told in `problems`."""
-    kept = []
-    for source in sources:
-        problem = _backup(source)
-        if problem:
-            problems.append(problem)
-        else:
-            kept.append(source)
-    return kept
-
-
-def _backup(source: Source) -> Diagnostic | None:
+def _backup(rel: str, display: str) -> Diagnostic | None:
     """A warning for a backup or temporary file, which is left out of the site."""
-    name = _file_name(source).rstrip().lower()
+    name = _file_name(rel).rstrip().lower()
     if not (
         name.endswith(_BACKUP_SUFFIXES) or name.startswith(_BACKUP_PREFIX) or name in _SYSTEM_FILES
     ):
         return None
     return warning(
-        source.display, 1,
+        display, 1,
         "tệp sao lưu hoặc tệp tạm (của phần mềm soạn thảo, Office hay Windows) không được "
         "đăng lên trang; hãy xóa nó khỏi kho",
     )  # fmt: skip
@@ -291,12 +283,12 @@ _TRAILING = re.compile(r"[\s.]+$")  # Windows drops them from names; git and Lin
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}-.")  # an article's name, as file_slug reads it
 
 
-def _article_by_another_name(source: Source) -> Diagnostic | None:
+def _article_by_another_name(rel: str, display: str) -> Diagnostic | None:
     """A warning for an article saved under a name the site does not read as one
     ("bai.md.txt", "bai.md ", a dated "2024-11-08-bai.txt"), which is left out of the site:
     copied as it is, its text (a draft, maybe) would be downloadable at a guessable address.
     """
-    name = _file_name(source)
+    name = _file_name(rel)
     trimmed = _TRAILING.sub("", name)
     stem = trimmed[:-4] if trimmed.lower().endswith(".txt") else trimmed
     dated_text = False
@@ -310,7 +302,7 @@ def _article_by_another_name(source: Source) -> Diagnostic | None:
     else:
         return None
     return warning(
-        source.display, 1,
+        display, 1,
         f"tệp '{name}' giống bài viết nhưng tên không kết thúc bằng '.md' nên không được "
         "đăng, cũng không được chép lên trang (để không lộ bản nháp); đổi tên thành "
         f"'{fixed}' nếu muốn đăng bài này"
@@ -318,18 +310,23 @@ def _article_by_another_name(source: Source) -> Diagnostic | None:
     )  # fmt: skip
 
 
-def _file_name(source: Source) -> str:
-    return source.rel.rsplit("/", 1)[-1]
+def _content_left_out(rel: str, display: str) -> Diagnostic | None:
+    return _backup(rel, display) or _article_by_another_name(rel, display)
+
+
+def _file_name(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1]
 
 
 def discover(content: Path, static: Path, known: KnownDigests | None = None) -> Inputs:
     """Read content/ and static/ into Sources, sorted by path; files whose stamp is as `known`
-    records are not read."""
+    records are not read, nor those left out by their names (backups, misnamed articles)."""
     known = known or {}
-    content_files, problems = _walk(content, content.as_posix().rstrip("/"), known, WELL_KNOWN)
-    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known)
+    content_files, problems = _walk(
+        content, content.as_posix().rstrip("/"), known, _content_left_out, WELL_KNOWN
+    )
+    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known, _backup)
     problems.extend(static_problems)
-    static_files = _without_backups(static_files, problems)
     articles, pages, assets = [], [], []
     for source in content_files:
         kind, category, problem = _classify(source)
