@@ -157,23 +157,6 @@ def test_a_hidden_article_is_not_dropped_silently(make_site):
     assert not (site.output / "tin" / "b").exists()
 
 
-def test_markdown_named_other_than_md_is_published_as_a_file_with_a_warning(make_site):
-    files = {"content/tin/a.md": article("A"), "content/tin/B.MD": article("B"),
-             "content/tin/c.markdown": article("C"), "content/tin/d.txt": "x"}  # fmt: skip
-    site = make_site(files)
-    result = site.build()
-    assert result.code == 0
-    assert result.err == "".join(
-        f"{site.root}/content/tin/{name}:1: warning: tệp có đuôi '.{suffix}' chỉ được chép nguyên "
-        "lên trang như tệp đính kèm, không thành bài viết; đổi đuôi thành '.md' (chữ thường) nếu "
-        "muốn đăng bài này\n"
-        for name, suffix in (("B.MD", "MD"), ("c.markdown", "markdown"))
-    )
-    assert (site.output / "tin" / "B.MD").read_bytes() == article("B").encode()
-    assert (site.output / "tin" / "d.txt").exists()
-    assert site.build().err == result.err  # said again by a build that reads nothing anew
-
-
 def test_a_file_landing_on_another_output_is_named_with_what_it_clashes_with(make_site):
     files = {"content/tin/a.md": article("A"), "content/tin/index.html": "<p>x</p>",
              "content/static/css/site.css": "p {}", "content/rss.xml": "x"}  # fmt: skip

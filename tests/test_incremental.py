@@ -178,6 +178,23 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def test_an_article_renamed_to_another_markdown_name_is_rebuilt_like_an_md_file(built, tmp_path):
+    renamed = built.root / _path(5).replace("bai-5.md", "Bai-5.MARKDOWN")
+    (built.root / _path(5)).rename(renamed)
+    result = built.build()
+    assert (result.code, result.err) == (0, "")
+    _same_as_clean_build(built, tmp_path)
+    built.write(renamed.relative_to(built.root).as_posix(), article("Bài số 5", body="**Mới**."))
+    assert built.build().code == 0
+    assert built.html(f"{CAT}/bai-5/index.html").xpath("string(//div[@class='body']//strong)") == (
+        "Mới"
+    )
+    _same_as_clean_build(built, tmp_path)
+    again = built.build()
+    assert (again.code, again.err) == (0, "")
+    assert "0 tệp ghi mới" in again.out
+
+
 def test_a_build_where_nothing_changed_touches_no_file(built):
     before = _snapshot(built.output)
     siblings = sorted(p.name for p in built.root.iterdir())

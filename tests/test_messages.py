@@ -29,7 +29,7 @@ BAD = {
     "lien-ket.md": article("Tin", body="[x](khong-co.md)"),
     "gio-sai.md": "---\ntitle: Tin\ndate: 2020-01-14 24:00\n---\nA\n",
     "mui-gio-sai.md": "---\ntitle: Tin\ndate: 2020-01-14 08:00 +07:60\n---\nA\n",
-    "Bai-moi.MD": article("Tin"),
+    "bai-moi.md.txt": article("Tin"),
     "index.html": "<p>Trùng trang chuyên mục</p>",
     "bo-bot.md": article("Tin", body='<video src="a.mp4"></video> [x](ftp://a.vn/b)'),
 }

@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from conftest import article
 
@@ -119,11 +120,12 @@ def test_a_bad_date_is_refused_with_the_format_to_use(make_site):
     assert not list((site.root / "content").rglob("*.md"))
 
 
-def test_a_title_whose_address_is_taken_is_refused(make_site):
-    site = make_site({"content/tin/2024-12-19-tin-moi.md": article("Tin mới")}, CONFIG)
+@pytest.mark.parametrize("name", ["2024-12-19-tin-moi.md", "2024-12-19-Tin-Moi.markdown"])
+def test_a_title_whose_address_is_taken_is_refused(make_site, name):
+    site = make_site({f"content/tin/{name}": article("Tin mới")}, CONFIG)
     result = _new(site, "Tin mới", "--category", "tin", "--date", "2024-12-20")
     assert result.code == 1
-    other = (site.root / "content/tin/2024-12-19-tin-moi.md").as_posix()
+    other = (site.root / f"content/tin/{name}").as_posix()
     assert f"error: bài {other} đã dùng đường dẫn 'tin-moi'" in result.err
     assert not (site.root / "content/tin/2024-12-20-tin-moi.md").exists()
 

@@ -20,7 +20,7 @@ ATTACHMENTS = {
 }
 
 RENAME = (
-    "giống bài viết nhưng tên không kết thúc đúng bằng '.md' nên không được đăng, cũng không "
+    "giống bài viết nhưng tên không kết thúc bằng '.md' nên không được đăng, cũng không "
     "được chép lên trang (để không lộ bản nháp); đổi tên thành '{}' nếu muốn đăng bài này"
 )
 DATED = "; nếu là tệp đính kèm, bỏ phần ngày ở đầu tên"
@@ -37,11 +37,16 @@ STRAY = {
     "2024-11-17-bai.md ": RENAME.format("2024-11-17-bai.md"),
     "2024-11-18-bai.md.": RENAME.format("2024-11-18-bai.md"),
     "2024-11-19-bai.md.txt ": RENAME.format("2024-11-19-bai.md"),
+    # Bai.MD is an article as bai.md is; with a space after it, it is neither.
+    "2024-11-20-Bai.MD ": RENAME.format("2024-11-20-Bai.md"),
+    "2024-11-21-bai.Markdown.": RENAME.format("2024-11-21-bai.md"),
     "2024-11-01-bai.md~": BACKUP,
     "2024-11-01-bai.md.bak": BACKUP,
     "2024-11-01-bai.md.ORIG": BACKUP,
     "2024-11-01-bai.md.swp": BACKUP,
     "~$bai viet.docx": BACKUP,
+    "~WRL1234.tmp": BACKUP,
+    "2024-11-01-bai.md.TMP": BACKUP,
     "Thumbs.db": BACKUP,
     "DESKTOP.INI": BACKUP,
 }
@@ -95,6 +100,7 @@ def test_a_hidden_folder_of_articles_is_not_dropped_silently(make_site):
         # Hidden folders without articles, and tools' own, stay out without a word.
         f"content/{CAT}/.thumbnails/anh.jpg": b"jpg",
         f"content/{CAT}/.gitkeep": b"",
+        f"content/{CAT}/tai-lieu/.~lock.bieu mau.odt#": b"LibreOffice's lock file",
         "content/.git/README.md": "git's, not an article",
         "content/.github/ISSUE_TEMPLATE/loi.md": "tools', not an article",
     })  # fmt: skip
@@ -106,3 +112,38 @@ def test_a_hidden_folder_of_articles_is_not_dropped_silently(make_site):
         "mục nếu muốn đăng các bài này\n"
     )
     assert not [p for p in _published(site) if "nhap" in p or "thumbnails" in p or "git" in p]
+
+
+STATIC_BACKUPS = ("css/site.css~", "css/site.css.bak", "js/print.js.orig", "js/print.js.swp",
+                  "~WRL0001.tmp", "~$bang gia.xlsx", "img/Thumbs.db", "desktop.ini")  # fmt: skip
+
+
+def test_backups_in_static_are_left_out_with_a_warning_as_in_content(make_site):
+    files = {f"static/{name}": b"backup" for name in STATIC_BACKUPS}
+    site = make_site(files | {
+        f"content/{CAT}/2024-11-02-a.md": article("A", "2024-11-02"),
+        "static/img/.~lock.so-do.odg#": b"LibreOffice's lock file: hidden, so left out silently",
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert sorted(result.err.splitlines()) == sorted(
+        f"{site.root}/static/{name}:1: warning: {BACKUP}" for name in STATIC_BACKUPS
+    )
+    published = _published(site)
+    assert "static/css/site.css" in published
+    assert [p for p in published if b"backup" in (site.output / p).read_bytes()] == []
+    assert not [p for p in published if "lock" in p]
+
+
+def test_a_file_left_out_by_its_name_is_not_read(make_site, monkeypatch):
+    from test_incremental import _reads
+
+    files = {f"content/{CAT}/{name}": DRAFT for name in STRAY}
+    files |= {f"static/{name}": b"backup" for name in STATIC_BACKUPS}
+    site = make_site(files | {f"content/{CAT}/2024-11-02-a.md": article("A", "2024-11-02")})
+    opened = _reads(monkeypatch)
+    result = site.build()
+    assert result.code == 0
+    assert result.err.count(": warning: ") == len(STRAY) + len(STATIC_BACKUPS)
+    assert f"{CAT}/2024-11-02-a.md" in " ".join(opened)  # the spy sees what is read
+    assert [p for p in opened if p.endswith(tuple(STRAY) + STATIC_BACKUPS)] == []

@@ -6,13 +6,14 @@ import dataclasses
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostic, error, warning
 from .keys import digest
 from .model import Source, SourceStamp, stamp_of
+from .names import is_markdown, markdown_stem
 from .slugs import is_slug, slug_of
 
 PAGES_FOLDER = "pages"
@@ -25,6 +26,9 @@ WELL_KNOWN = ".well-known"
 
 # Input file path -> (its stamp, the digest of its bytes), as an earlier build found them.
 KnownDigests = Mapping[str, tuple[SourceStamp, bytes]]
+# Why a file (its path below its folder, its name in diagnostics) stays out of the site by its
+# name alone, or None.
+LeftOut = Callable[[str, str], Diagnostic | None]
 _SETTLE_NS = 3 * 10**9  # see trusted_digests
 
 
@@ -51,10 +55,10 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
 
 
 def _walk(
-    root: Path, label: str, known: KnownDigests, published: str = ""
+    root: Path, label: str, known: KnownDigests, left_out: LeftOut, published: str = ""
 ) -> tuple[list[Source], list[Diagnostic]]:
     """Every regular file below `root`, sorted; links leading outside it are refused; hidden
-    files left out, but for the folder `published` at the top.
+    files left out, but for the folder `published` at the top; files `left_out` names, unread.
 
     Files come folder by folder, each folder's files before its subfolders, names sorted.
     """
@@ -80,7 +84,7 @@ def _walk(
                     "hãy chép thư mục thật vào đây thay cho liên kết",
                 ))  # fmt: skip
             else:
-                source = _read(entry, prefix, label, real_root, known, problems)
+                source = _read(entry, prefix, label, real_root, known, left_out, problems)
                 if source is not None:
                     sources.append(source)
         folders.extend(reversed(subfolders))
@@ -114,7 +118,7 @@ def _unhidden(
                     "bài viết (.md) trong đó cũng không; bỏ dấu chấm ở đầu tên thư mục nếu "
                     "muốn đăng các bài này",
                 ))  # fmt: skip
-        elif entry.name.endswith(".md"):
+        elif is_markdown(entry.name):
             problems.append(warning(
                 place + entry.name, 1,
                 "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đăng; bỏ dấu chấm ở đầu tên "
@@ -129,13 +133,13 @@ _TOOL_FOLDERS = frozenset({".git", ".hg", ".svn", ".github", ".gitlab", ".vscode
 
 
 def _articles_below(folder: str) -> int:
-    """How many files ending in ".md" the hidden folder `folder` holds, at any depth."""
+    """How many Markdown files the hidden folder `folder` holds, at any depth."""
     if os.path.basename(folder) in _TOOL_FOLDERS:
         return 0
     count = 0
     for _, subfolders, files in os.walk(folder):  # links not followed; unreadable ones skipped
         subfolders[:] = [name for name in subfolders if name not in _TOOL_FOLDERS]
-        count += sum(name.endswith(".md") for name in files)
+        count += sum(is_markdown(name) for name in files)
     return count
 
 
@@ -160,7 +164,7 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 def _read(
     entry: os.DirEntry[str], prefix: str, label: str, real_root: Path, known: KnownDigests,
-    problems: list[Diagnostic],
+    left_out: LeftOut, problems: list[Diagnostic],
 ) -> Source | None:  # fmt: skip
     """The file `entry` as a Source, or None and its problem added to `problems`."""
     # Links in bodies are NFC; a Mac or a zip may have stored the name as NFD.
@@ -182,6 +186,10 @@ def _read(
         return None
     if not entry.is_file():  # a pipe or a device: reading it could block forever
         problems.append(error(display, 1, "không phải tệp thông thường; xóa nó đi"))
+        return None
+    unwanted = left_out(rel, display)
+    if unwanted:  # by its name alone: not read, so a big or unreadable backup costs nothing
+        problems.append(unwanted)
         return None
     try:
         # Stamped before reading: a write in between leaves the stamp older than the bytes.
@@ -222,12 +230,9 @@ def trusted_digests(sources: Iterable[Source], started_ns: int) -> KnownDigests:
 def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     """('article', category) / ('page', None) / ('asset', None), or a problem (with '': the
     file is left out)."""
-    left_out = _backup(source) or _article_by_another_name(source)
-    if left_out:
-        return "", None, left_out
     parts = source.rel.split("/")
-    if not source.rel.endswith(".md"):
-        return "asset", None, _markdown_by_another_name(source)
+    if not is_markdown(source.rel):
+        return "asset", None, None
     if len(parts) == 1:
         return "", None, error(
             source.display, 1,
@@ -251,38 +256,24 @@ def _classify(source: Source) -> tuple[str, str | None, Diagnostic | None]:
     return "article", folder, None
 
 
-# What editors' tools name a Markdown file; only ".md" makes an article or a page.
-_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-
-
-def _markdown_by_another_name(source: Source) -> Diagnostic | None:
-    """A warning for a file named like Markdown but not "*.md", which the site only copies."""
-    name = _file_name(source)
-    if not name.lower().endswith(_MARKDOWN_SUFFIXES):
-        return None
-    return warning(
-        source.display, 1,
-        f"tệp có đuôi '.{name.rsplit('.', 1)[-1]}' chỉ được chép nguyên lên trang như tệp đính "
-        "kèm, không thành bài viết; đổi đuôi thành '.md' (chữ thường) nếu muốn đăng bài này",
-    )  # fmt: skip
-
-
 # Editors' backups, swap and lock files, and Windows' own files: copies of what an editor
 # wrote (drafts included) or nobody's, never meant for readers, at a guessable address.
-_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp")
+# (".tmp": Word's "~WRL1234.tmp" and other programs' temporary files; LibreOffice's lock file,
+# ".~lock.bai.odt#", is hidden, so left out without a word like .DS_Store.)
+_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
 _BACKUP_PREFIX = "~$"  # Office's lock file beside an open document
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
 
-def _backup(source: Source) -> Diagnostic | None:
+def _backup(rel: str, display: str) -> Diagnostic | None:
     """A warning for a backup or temporary file, which is left out of the site."""
-    name = _file_name(source).rstrip().lower()
+    name = _file_name(rel).rstrip().lower()
     if not (
         name.endswith(_BACKUP_SUFFIXES) or name.startswith(_BACKUP_PREFIX) or name in _SYSTEM_FILES
     ):
         return None
     return warning(
-        source.display, 1,
+        display, 1,
         "tệp sao lưu hoặc tệp tạm (của phần mềm soạn thảo, Office hay Windows) không được "
         "đăng lên trang; hãy xóa nó khỏi kho",
     )  # fmt: skip
@@ -292,42 +283,49 @@ _TRAILING = re.compile(r"[\s.]+$")  # Windows drops them from names; git and Lin
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}-.")  # an article's name, as file_slug reads it
 
 
-def _article_by_another_name(source: Source) -> Diagnostic | None:
+def _article_by_another_name(rel: str, display: str) -> Diagnostic | None:
     """A warning for an article saved under a name the site does not read as one
     ("bai.md.txt", "bai.md ", a dated "2024-11-08-bai.txt"), which is left out of the site:
     copied as it is, its text (a draft, maybe) would be downloadable at a guessable address.
     """
-    name = _file_name(source)
+    name = _file_name(rel)
     trimmed = _TRAILING.sub("", name)
     stem = trimmed[:-4] if trimmed.lower().endswith(".txt") else trimmed
     dated_text = False
-    if stem.lower().endswith(_MARKDOWN_SUFFIXES):
-        if stem == name:  # "B.MD": _markdown_by_another_name's
+    base = markdown_stem(stem)
+    if base is not None:
+        if stem == name:  # an article's own name ("B.MD" too)
             return None
-        fixed = stem.rsplit(".", 1)[0] + ".md"
+        fixed = base + ".md"
     elif stem != trimmed and _DATED.match(stem):
         fixed, dated_text = stem + ".md", True
     else:
         return None
     return warning(
-        source.display, 1,
-        f"tệp '{name}' giống bài viết nhưng tên không kết thúc đúng bằng '.md' nên không được "
+        display, 1,
+        f"tệp '{name}' giống bài viết nhưng tên không kết thúc bằng '.md' nên không được "
         "đăng, cũng không được chép lên trang (để không lộ bản nháp); đổi tên thành "
         f"'{fixed}' nếu muốn đăng bài này"
         + ("; nếu là tệp đính kèm, bỏ phần ngày ở đầu tên" if dated_text else ""),
     )  # fmt: skip
 
 
-def _file_name(source: Source) -> str:
-    return source.rel.rsplit("/", 1)[-1]
+def _content_left_out(rel: str, display: str) -> Diagnostic | None:
+    return _backup(rel, display) or _article_by_another_name(rel, display)
+
+
+def _file_name(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1]
 
 
 def discover(content: Path, static: Path, known: KnownDigests | None = None) -> Inputs:
     """Read content/ and static/ into Sources, sorted by path; files whose stamp is as `known`
-    records are not read."""
+    records are not read, nor those left out by their names (backups, misnamed articles)."""
     known = known or {}
-    content_files, problems = _walk(content, content.as_posix().rstrip("/"), known, WELL_KNOWN)
-    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known)
+    content_files, problems = _walk(
+        content, content.as_posix().rstrip("/"), known, _content_left_out, WELL_KNOWN
+    )
+    static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known, _backup)
     problems.extend(static_problems)
     articles, pages, assets = [], [], []
     for source in content_files:

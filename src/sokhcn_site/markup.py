@@ -12,12 +12,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from .names import is_markdown
+
 if TYPE_CHECKING:
     import markdown
     import markdown.util
 
 
-# Internal links to other articles' .md files are resolved once the whole site is known;
+# Internal links to other articles' Markdown files are resolved once the whole site is known;
 # until then they carry this root-relative marker, which the sanitiser leaves alone.
 MD_LINK_MARKER = "/__sokhcn_md__/"
 MD_LINK = re.compile(re.escape(MD_LINK_MARKER) + r'([^"#?]*)')  # group 1: the file's rel path
@@ -366,7 +368,7 @@ def _resolve_url(url: str, context: BodyContext, escapes: list[str]) -> str:
     if target == ".." or target.startswith("../"):
         escapes.append(url)
         return url
-    if target.endswith(".md"):
+    if is_markdown(target):
         return MD_LINK_MARKER + target + _into_body(suffix)
     return context.base_path + quote(target) + suffix
 

@@ -14,6 +14,7 @@ from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
 from .listings import PAGINATION
 from .model import SiteConfig
+from .names import is_markdown
 from .parse import file_slug
 from .slugs import is_slug, slug_of
 from .write import disk_problem
@@ -91,10 +92,8 @@ def _same_slug(path: Path, slug: str) -> Path | None:
     """Another article of the folder whose file name gives the same slug (it would collide)."""
     if not path.parent.is_dir():
         return None
-    return next(
-        (p for p in sorted(path.parent.glob("*.md")) if p != path and file_slug(p.name) == slug),
-        None,
-    )
+    others = (p for p in sorted(path.parent.iterdir()) if is_markdown(p.name) and p != path)
+    return next((p for p in others if slug_of(file_slug(p.name)) == slug), None)
 
 
 def create_article(

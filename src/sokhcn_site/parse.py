@@ -29,6 +29,7 @@ from .markup import (
     without_empty_images,
 )
 from .model import Article, ArticleLink, Origin, Page, SiteConfig, Source, Teaser
+from .names import markdown_stem
 from .pickling import fast_pickle
 from .references import SiteLink, site_links
 from .search import SearchEntry
@@ -244,8 +245,11 @@ def _mixed_normalisation(display: str, text: str) -> list[Diagnostic]:
 
 
 def file_slug(rel: str) -> str:
-    """The slug a file name gives: its name without `.md` and without a leading date."""
-    stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    """The slug a file name gives: its name without its Markdown suffix and without a leading
+    date."""
+    name = rel.rsplit("/", 1)[-1]
+    stem = markdown_stem(name)
+    stem = name if stem is None else stem
     if (
         len(stem) > 11
         and stem[4] == "-"
