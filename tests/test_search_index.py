@@ -605,6 +605,10 @@ def test_search_js_finds_an_abbreviation_typed_with_or_without_its_ampersand(
     assert got["queries"]["KHCN"]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
     assert got["queries"]["KH&CN"]["urls"] == ["tin/bai-1/"]
     assert got["queries"]["khc"]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
+    # The excerpt marks the word as it is written, whole or by its parts.
+    assert got["queries"]["KHCN"]["marks"] == [[], ["KH&CN"]]
+    assert got["queries"]["khc"]["marks"] == [[], ["KH&CN"]]
+    assert got["queries"]["KH&CN"]["marks"] == [["KH", "CN"]]
 
 
 @needs_node

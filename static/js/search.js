@@ -305,31 +305,51 @@
   }
 
   function markSegments(text, start, end, terms) {
-    const match = wordMatcher(terms);
     const segments = [];
     let at = start;
-    TOKEN_RE.lastIndex = start;
-    let m;
-    while ((m = TOKEN_RE.exec(text)) && m.index + m[0].length <= end) {
-      if (match(m[0])[0] < 0) continue;
-      if (m.index > at) segments.push([text.slice(at, m.index), false]);
-      segments.push([m[0], true]);
-      at = m.index + m[0].length;
+    for (const [index, word] of wordHits(text, start, end, wordMatcher(terms))) {
+      if (index > at) segments.push([text.slice(at, index), false]);
+      segments.push([word, true]);
+      at = index + word.length;
     }
     if (at < end) segments.push([text.slice(at, end), false]);
     return segments;
   }
 
+  // Words joined by "&" ("KH&CN"), also indexed whole without it: _JOINED_RE in search.py.
+  const JOINED_RE = new RegExp(`${TOKEN_RE.source}(?:&${TOKEN_RE.source})+`, 'uy');
+
+  /**
+   * [index, word, [term, exact]] of each word of text[start..end] that matches; "KH&CN" is
+   * one word where "khcn" matches, else its parts are words.
+   */
+  function wordHits(text, start, end, match) {
+    const hits = [];
+    const words = new RegExp(TOKEN_RE.source, 'gu');
+    words.lastIndex = start;
+    let m;
+    while ((m = words.exec(text)) && m.index + m[0].length <= end) {
+      let word = m[0];
+      let hit = match(word);
+      if (text[m.index + word.length] === '&') {
+        JOINED_RE.lastIndex = m.index;
+        const joined = JOINED_RE.exec(text);
+        const whole = joined && joined.index + joined[0].length <= end
+          ? match(joined[0].replace(/&/g, '')) : NO_HIT;
+        if (whole[0] >= 0) {
+          [word, hit] = [joined[0], whole];
+          words.lastIndex = m.index + word.length;
+        }
+      }
+      if (hit[0] >= 0) hits.push([m.index, word, hit]);
+    }
+    return hits;
+  }
+
   /** About `width` characters of `text` around the densest cluster of matches, marked. */
   function excerpt(text, terms, width = 220) {
-    const match = wordMatcher(terms);
-    const hits = [];
-    TOKEN_RE.lastIndex = 0;
-    let m;
-    while ((m = TOKEN_RE.exec(text))) {
-      const [term, exact] = match(m[0]);
-      if (term >= 0) hits.push([m.index, term, exact]);
-    }
+    const hits = wordHits(text, 0, text.length, wordMatcher(terms))
+      .map(([index, , [term, exact]]) => [index, term, exact]);
     let start = 0;
     if (hits.length) {
       // The window with the most distinct terms, then the most matched with
