@@ -169,14 +169,6 @@ def test_the_header_form_and_a_q_address_open_the_results(page, base):
     assert first.get_attribute("href") == f"/sub/{TONG_KET}"
 
 
-def _searched(page: Any, query: str) -> list[str]:
-    """The result links' paths once the search for `query` (as the page trims it) is shown."""
-    page.wait_for_function("q => window.__searchTimings.some(t => t.query === q)", arg=query)
-    return page.eval_on_selector_all(
-        "#results .search-result-title a", "links => links.map(a => new URL(a.href).pathname)"
-    )
-
-
 def test_a_sent_query_matches_whole_words_and_only_typing_matches_the_start(page, base):
     """ "kho" is the start of "khoa", which many articles have, and a word none has."""
     open_search(page, base, "kho")

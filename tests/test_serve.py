@@ -63,11 +63,27 @@ class Server:
             reader.start()
 
     def url(self) -> str:
-        """The address, which is the first line the server prints."""
-        line = self.out.get(timeout=TIMEOUT)
+        """The address, which is the first line the server prints; if it prints none, what
+        it said on stderr tells why."""
+        deadline = time.monotonic() + TIMEOUT
+        line = None
+        while line is None:
+            try:
+                line = self.out.get(timeout=0.1)
+            except queue.Empty:
+                code = self.process.poll()  # None: still running
+                gone = code is not None and not self.readers[0].is_alive()
+                if gone or time.monotonic() > deadline:
+                    pytest.fail(f"serve printed no address (exit code {code}):\n{self.stderr()}")
         match = re.search(r"http://\S+", line)
-        assert match, line
+        assert match, line + self.stderr()
         return match.group(0)
+
+    def stderr(self) -> str:
+        """What the server has written on stderr so far (all of it, once it has ended)."""
+        if self.process.poll() is not None:
+            self.readers[1].join(timeout=TIMEOUT)
+        return "".join(self.err.get() for _ in range(self.err.qsize()))
 
     def __enter__(self) -> Server:
         return self
@@ -76,9 +92,8 @@ class Server:
         """Stop it as Ctrl-C does; after a test that went well, it must have stopped cleanly."""
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=TIMEOUT)
-        for reader in self.readers:
-            reader.join(timeout=TIMEOUT)
-        err = "".join(self.err.get() for _ in range(self.err.qsize()))
+        self.readers[0].join(timeout=TIMEOUT)
+        err = self.stderr()
         if kind is None:  # else the test's own failure is the news
             assert code == 0, err
             assert "Traceback" not in err, err
@@ -253,6 +268,13 @@ def test_a_busy_port_is_a_clear_error(make_site):
     assert f"Không mở được cổng {port}" in result.stderr
     assert "--port 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_server_that_does_not_start_says_why_in_the_tests_too(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, {"page_sise": 5})
+    failed = pytest.raises(pytest.fail.Exception, match=r"(?s)exit code 2\).*'page_sise'")
+    with failed, Server(site) as server:  # failed is outside: Server sees the failure
+        server.url()
 
 
 def test_unusable_settings_stop_serve_with_exit_code_2(make_site):
