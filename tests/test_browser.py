@@ -169,14 +169,6 @@ def test_the_header_form_and_a_q_address_open_the_results(page, base):
     assert first.get_attribute("href") == f"/sub/{TONG_KET}"
 
 
-def _searched(page: Any, query: str) -> list[str]:
-    """The result links' paths once the search for `query` (as the page trims it) is shown."""
-    page.wait_for_function("q => window.__searchTimings.some(t => t.query === q)", arg=query)
-    return page.eval_on_selector_all(
-        "#results .search-result-title a", "links => links.map(a => new URL(a.href).pathname)"
-    )
-
-
 def test_a_sent_query_matches_whole_words_and_only_typing_matches_the_start(page, base):
     """ "kho" is the start of "khoa", which many articles have, and a word none has."""
     open_search(page, base, "kho")
@@ -463,6 +455,34 @@ def test_the_keyboard_focus_stands_out_on_the_header(page, base):
     header = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
     lighter, darker = sorted((_luminance(ring), _luminance(header)), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 3  # WCAG 1.4.11, non-text contrast
+
+
+# What a menu item shows besides its colours, as computed styles tell it.
+MENU_MARKS = """(a) => {
+  const style = getComputedStyle(a);
+  const seen = (colour) => !/^rgba\\(.*, 0\\)$|^transparent$/.test(colour);
+  const marks = [];
+  if (Number(style.fontWeight) >= 600) marks.push('bold');
+  if (style.textDecorationLine.includes('underline')) marks.push('underline');
+  if (parseFloat(style.borderBottomWidth) >= 2 && style.borderBottomStyle !== 'none'
+      && seen(style.borderBottomColor)) marks.push('bar');
+  if (seen(style.backgroundColor)) marks.push('ground');
+  return marks;
+}"""
+
+
+def test_the_menu_tells_the_page_its_section_and_a_hovered_item_apart(page, base):
+    """Each by a shape of its own, not a colour: the page itself is bold on a lighter ground
+    above a bar, the section it is in has the bar alone, a hovered item is underlined."""
+    nav = page.locator(".site-nav")
+    page.goto(base + f"{CAT}/")
+    assert nav.locator("a[aria-current='page']").evaluate(MENU_MARKS) == ["bold", "bar", "ground"]
+    page.goto(base + TONG_KET)
+    assert nav.locator("a[aria-current='true']").evaluate(MENU_MARKS) == ["bar"]
+    plain = nav.get_by_role("link", name="Liên hệ")
+    assert plain.evaluate(MENU_MARKS) == []
+    plain.hover()
+    assert plain.evaluate(MENU_MARKS) == ["underline"]
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])

@@ -63,11 +63,27 @@ class Server:
             reader.start()
 
     def url(self) -> str:
-        """The address, which is the first line the server prints."""
-        line = self.out.get(timeout=TIMEOUT)
+        """The address, which is the first line the server prints; if it prints none, what
+        it said on stderr tells why."""
+        deadline = time.monotonic() + TIMEOUT
+        line = None
+        while line is None:
+            try:
+                line = self.out.get(timeout=0.1)
+            except queue.Empty:
+                code = self.process.poll()  # None: still running
+                gone = code is not None and not self.readers[0].is_alive()
+                if gone or time.monotonic() > deadline:
+                    pytest.fail(f"serve printed no address (exit code {code}):\n{self.stderr()}")
         match = re.search(r"http://\S+", line)
-        assert match, line
+        assert match, line + self.stderr()
         return match.group(0)
+
+    def stderr(self) -> str:
+        """What the server has written on stderr so far (all of it, once it has ended)."""
+        if self.process.poll() is not None:
+            self.readers[1].join(timeout=TIMEOUT)
+        return "".join(self.err.get() for _ in range(self.err.qsize()))
 
     def __enter__(self) -> Server:
         return self
@@ -76,9 +92,8 @@ class Server:
         """Stop it as Ctrl-C does; after a test that went well, it must have stopped cleanly."""
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=TIMEOUT)
-        for reader in self.readers:
-            reader.join(timeout=TIMEOUT)
-        err = "".join(self.err.get() for _ in range(self.err.qsize()))
+        self.readers[0].join(timeout=TIMEOUT)
+        err = self.stderr()
         if kind is None:  # else the test's own failure is the news
             assert code == 0, err
             assert "Traceback" not in err, err
@@ -148,10 +163,10 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
         page_url = root + "tin/a/"
         status, page = _get(page_url)
         assert status == 200 and "Bản đầu." in page
-        version = re.search(r"/__sokhcn__/events\?v=([\w-]+)", page)
+        version = re.search(r'data-version="([\w-]+)"', page)
         assert version, page
         events: queue.Queue[str] = queue.Queue()
-        stream_url = root.removesuffix("portal/") + f"__sokhcn__/events?v={version.group(1)}"
+        stream_url = root.removesuffix("/portal/") + f"{serve.EVENTS_PATH}?v={version.group(1)}"
         threading.Thread(target=_events, args=(stream_url, events), daemon=True).start()
 
         source = site.root / "content/tin/2020-01-14-a.md"
@@ -164,7 +179,7 @@ def test_serve_follows_edits_shows_errors_and_leaves_public_alone(make_site):
         source.write_text("---\ntitle: Tin A\ndate: 14/01/2020\n---\nHỏng.\n", encoding="utf-8")
         broken = _eventually(page_url, lambda body: "không đúng định dạng" in body)
         assert f"{site.root}/content/tin/2020-01-14-a.md:3" in html.unescape(broken)
-        assert "/__sokhcn__/events" in broken  # the error page reloads itself too
+        assert serve.SCRIPT_PATH in broken  # the error page reloads itself too
 
         source.write_text(article("Tin A", body="Bản đã chữa."), encoding="utf-8")
         _eventually(page_url, lambda body: "Bản đã chữa." in body)
@@ -255,6 +270,13 @@ def test_a_busy_port_is_a_clear_error(make_site):
     assert "Traceback" not in result.stderr
 
 
+def test_a_server_that_does_not_start_says_why_in_the_tests_too(make_site):
+    site = make_site({"content/tin/2020-01-14-a.md": article()}, {"page_sise": 5})
+    failed = pytest.raises(pytest.fail.Exception, match=r"(?s)exit code 2\).*'page_sise'")
+    with failed, Server(site) as server:  # failed is outside: Server sees the failure
+        server.url()
+
+
 def test_unusable_settings_stop_serve_with_exit_code_2(make_site):
     site = make_site({"content/tin/2020-01-14-a.md": article()}, {"page_sise": 5})
     command = [sys.executable, "-m", "sokhcn_site.cli", "serve", *site.inputs(), "--port", "0"]
@@ -289,7 +311,7 @@ def test_a_production_build_has_no_preview_marks(make_site):
     assert "tin/nhap/index.html" in pages
     for body in pages.values():
         assert b"preview-badge" not in body
-        assert b"__sokhcn__" not in body
+        assert serve.PREVIEW_PREFIX.encode() not in body
 
 
 def test_answers_follow_the_base_path_and_only_pages_get_the_script():
@@ -316,6 +338,12 @@ def test_answers_follow_the_base_path_and_only_pages_get_the_script():
     missing = respond(state, "/portal/khong-co/")
     assert missing.status == 404 and script in missing.body and b"Kh" in missing.body
     assert respond(state, "/khac/").status == 404
+    # The page loads the script from the preview's own address, which a site's file never has.
+    [tag] = lxml.html.fromstring(article_page.body).xpath("//script")
+    assert tag.get("src") == serve.SCRIPT_PATH and not (tag.text or "").strip()
+    code = respond(state, serve.SCRIPT_PATH)
+    assert (code.status, code.content_type) == (200, "text/javascript; charset=utf-8")
+    assert serve.EVENTS_PATH.encode() in code.body
 
 
 def _chromium() -> str:
@@ -352,6 +380,39 @@ def test_an_open_tab_reloads_itself_through_errors_and_fixes(make_site):
             tab.wait_for_function("document.body.innerText.includes('Bản đã chữa.')", **wait)
             assert tab.inner_text("h1") == "Tin B"
             assert tab.url == url
+            browser.close()
+
+
+def test_an_open_tab_reloads_itself_under_a_policy_that_forbids_inline_scripts(make_site):
+    """As the real site's server may send: script-src 'self' lets only the site's (and the
+    preview's) files run."""
+    site = make_site({"content/tin/2020-01-14-a.md": article("Tin A", body="Bản đầu.")}, CONFIG)
+    browser_path = _chromium()
+
+    def strict(route) -> None:
+        if route.request.resource_type != "document":  # an event stream never ends
+            route.continue_()
+            return
+        response = route.fetch()
+        policy = {"content-security-policy": "script-src 'self'"}
+        route.fulfill(response=response, headers=response.headers | policy)
+
+    with Server(site) as server:
+        url = server.url() + "tin/a/"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=browser_path)
+            tab = browser.new_page()
+            refused: list[str] = []
+            tab.on("console", lambda m: refused.append(m.text) if m.type == "error" else 0)
+            tab.route(url.removesuffix("portal/tin/a/") + "**", strict)
+            tab.goto(url)
+            tab.evaluate("window.loaded = true")
+            tab.wait_for_timeout(1000)  # its stream is open: a page that reloads at once has
+            assert tab.evaluate("window.loaded")  # not told the server which version it shows
+            _edit(site.root / "content/tin/2020-01-14-a.md", "Bản đầu.", "Bản đã sửa.")
+            # (Not wait_for_function: the policy forbids it the eval it runs on.)
+            tab.get_by_text("Bản đã sửa.").wait_for(timeout=TIMEOUT * 1000)
+            assert refused == []
             browser.close()
 
 

@@ -1,4 +1,5 @@
-"""Open Graph, Twitter card and JSON-LD on article pages, read back as a crawler reads them."""
+"""Open Graph, Twitter card and JSON-LD on article and listing pages, read back as a crawler
+reads them."""
 
 import json
 from datetime import datetime
@@ -107,3 +108,38 @@ def test_a_shared_picture_must_be_a_file_of_the_site_or_a_web_address(make_site)
         "tệp của trang web hoặc một địa chỉ https://...; sửa lại địa chỉ hoặc bỏ dòng này"
     )
     assert "2020-01-15-b.md" not in result.err
+
+
+def test_each_listing_page_describes_itself_and_carries_open_graph(make_site):
+    files = {f"content/{CAT}/2020-01-{n:02}-bai-{n}.md": article(f"Bài {n}", f"2020-01-{n:02}")
+             for n in range(1, 4)}  # fmt: skip
+    config = {"description": "Cổng thông tin thử", "page_size": 2, "categories": {CAT: "Khoa học"}}
+    site = make_site(files, config)
+    assert site.build("--base-url", "https://example.github.io/portal").code == 0
+    base = "https://example.github.io/portal/"
+    expected = {
+        "": ("Sở Thử Nghiệm", "Cổng thông tin thử"),
+        "page/2/": ("Tin mới nhất - trang 2", "Tin bài mới nhất của Sở Thử Nghiệm - trang 2"),
+        f"{CAT}/": ("Khoa học", "Tin bài chuyên mục Khoa học"),
+        f"{CAT}/page/2/": ("Khoa học - trang 2", "Tin bài chuyên mục Khoa học - trang 2"),
+    }
+    for path, (title, description) in expected.items():
+        page = site.html(f"{path}index.html")
+        assert _meta(page, "description") == [description], path
+        assert page.xpath("//link[@rel='canonical']/@href") == [f"{base}{path}"]
+        found = {key: _meta(page, key) for key in (
+            "og:type", "og:title", "og:description", "og:url", "og:image", "og:site_name",
+            "og:locale")}  # fmt: skip
+        assert found == {
+            "og:type": ["website"], "og:title": [title], "og:description": [description],
+            "og:url": [f"{base}{path}"], "og:image": [f"{base}static/img/chia-se.png"],
+            "og:site_name": ["Sở Thử Nghiệm"], "og:locale": ["vi_VN"],
+        }, path  # fmt: skip
+
+
+def test_without_a_default_image_a_listing_announces_none(make_site):
+    site = make_site({f"content/{CAT}/2020-01-14-a.md": article("A")}, {"default_image": ""})
+    assert site.build().code == 0
+    for path in ("index.html", f"{CAT}/index.html"):
+        page = site.html(path)
+        assert _meta(page, "og:url") and not _meta(page, "og:image"), path

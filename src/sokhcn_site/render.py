@@ -12,7 +12,7 @@ from .errors import Diagnostic, error
 from .feeds import category_feed_title
 from .model import Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
-from .sharing import article_sharing
+from .sharing import article_sharing, listing_sharing
 
 if TYPE_CHECKING:
     import jinja2
@@ -165,6 +165,7 @@ class PagePlan(Sequence[PageJob]):
             section = f"{listing.category}/" if listing.category else ""
             return self._job(path, "listing.html", path, section, listing=listing,
                              partners=site.partners if listing.path == "" else (),
+                             sharing=Derived(listing_sharing, (site.config, listing)),
                              **self._feed(listing.category))  # fmt: skip
         if index < articles:
             article, others = site.articles[index - listings], site.other_news[index - listings]

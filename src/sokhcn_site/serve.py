@@ -22,20 +22,30 @@ import watchfiles
 from .errors import Diagnostic, error
 from .pipeline import BuildOptions, BuildReport, build
 
-EVENTS_PATH = "/__sokhcn__/events"
+# The preview's own files. No file of a site can be there: hidden names never are (but for
+# content/.well-known/), and under a base path such as /portal/ the root is not the site's.
+PREVIEW_PREFIX = "/.sokhcn/"
+EVENTS_PATH = PREVIEW_PREFIX + "events"
+SCRIPT_PATH = PREVIEW_PREFIX + "livereload.js"
 _KEEP_ALIVE_SECONDS = 15.0
 _SEVERITY = {"error": "lỗi", "warning": "cảnh báo"}
 # Told of each build (the report and its seconds) so the CLI can say what happened.
 BuildListener = Callable[[BuildReport, float], None]
 
+# A file, not inline code, so that a page whose server sends a Content-Security-Policy with
+# script-src 'self' reloads in the preview too. It reloads the tab when the site's version
+# moves on from the page's (its tag's data-version); the server compares versions.
+LIVE_RELOAD = f"""(function () {{
+  var version = document.currentScript.dataset.version;
+  var events = new EventSource("{EVENTS_PATH}?v=" + encodeURIComponent(version));
+  events.addEventListener("reload", function () {{ events.close(); location.reload(); }});
+}})();
+"""
+
 
 def reload_script(version: str) -> str:
-    """Reloads the tab when the site's version moves on; the server compares versions."""
-    return (
-        "<script>(function(){var s=new EventSource("
-        f'"{EVENTS_PATH}?v={version}");'
-        's.addEventListener("reload",function(){s.close();location.reload();});})();</script>'
-    )
+    """The tag that loads LIVE_RELOAD into a page of the site at `version`."""
+    return f'<script src="{SCRIPT_PATH}" data-version="{html.escape(version)}" defer></script>'
 
 
 def inject(page: bytes, script: str) -> bytes:
@@ -120,6 +130,8 @@ class Response:
 def respond(state: SiteState, path: str) -> Response:
     """What to answer for a GET of `path` (already URL-decoded), from the state's latest build."""
     version, base_path, files, problems = state.snapshot()
+    if path == SCRIPT_PATH:
+        return Response(HTTPStatus.OK, LIVE_RELOAD.encode(), "text/javascript; charset=utf-8")
     if not path.startswith(base_path):
         if path + "/" == base_path or path == "/":
             return Response(HTTPStatus.FOUND, location=base_path)

@@ -1,4 +1,4 @@
-"""What social networks and search engines read from an article page."""
+"""What social networks and search engines read from article and listing pages."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .model import Article, SiteConfig
+from .model import Article, Listing, SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
 class Sharing:
-    """The absolute URLs and the JSON-LD an article page announces."""
+    """What a page announces: its Open Graph values, absolute URLs, and an article's JSON-LD."""
 
+    kind: str  # og:type: "article" or "website"
+    title: str
+    description: str  # also the page's <meta name="description">
     url: str
-    image: str  # "" when neither the article nor the site has one
-    json_ld: str  # safe to print inside <script type="application/ld+json">
+    image: str  # "" when neither the page nor the site has one
+    json_ld: str = ""  # safe to print inside <script type="application/ld+json">
 
 
 def absolute_url(config: SiteConfig, path: str) -> str:
@@ -69,4 +72,19 @@ def script_json(data: dict[str, Any]) -> str:
 def article_sharing(config: SiteConfig, article: Article) -> Sharing:
     url = absolute_url(config, article.path)
     image = absolute_url(config, article.image or config.default_image)
-    return Sharing(url, image, script_json(news_article(config, article, url, image)))
+    json_ld = script_json(news_article(config, article, url, image))
+    return Sharing("article", article.title, article.summary, url, image, json_ld)
+
+
+def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
+    """A page of the home page's or a category's list: a description of its own for each,
+    as search engines take pages that repeat one description for copies of each other."""
+    page = f" - trang {listing.number}" if listing.number > 1 else ""
+    if listing.category is not None:
+        title, about = listing.title + page, f"Tin bài chuyên mục {listing.title}{page}"
+    elif page:
+        title, about = listing.title + page, f"Tin bài mới nhất của {config.name}{page}"
+    else:  # the home page stands for the whole site
+        title, about = config.name, config.description or config.name
+    url = config.base_url + listing.path  # a listing's path is made of slugs
+    return Sharing("website", title, about, url, absolute_url(config, config.default_image))
