@@ -8,10 +8,11 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .errors import Diagnostic, error, line_in, text_line, warning
+from .errors import Diagnostic, error, line_in, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
+from .lines import BodyLines, body_start, link_line, name_line
 from .markup import (
     MD_LINK,
     BodyContext,
@@ -166,7 +167,7 @@ def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> li
     if all(picture.url and not pasted(picture.url) for picture in pictures):
         return []  # most bodies: the file's text need not be looked through
     problems = []
-    lines = _Lines(front)
+    lines = BodyLines(front)
     for picture in pictures:
         what = f"ảnh '{picture.alt.strip()}'" if (picture.alt or "").strip() else "ảnh"
         scheme = pasted(picture.url)
@@ -185,33 +186,6 @@ def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> li
         else:
             lines.of(picture.url)  # found, so that a later one is looked for after it
     return problems
-
-
-class _Lines:
-    """The lines of what a body writes, each looked for after the one found before: the
-    same picture pasted twice is at two lines, and the front matter is not looked in."""
-
-    def __init__(self, front: FrontMatter) -> None:
-        # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the lines.
-        self.text = unicodedata.normalize("NFC", front.text)
-        self.line = front.body_line
-        self.position = _body_start(self.text, front.body_line)
-
-    def of(self, *needles: str) -> int:
-        """The line of the first of `needles` found; the last line found if none is."""
-        for needle in needles:
-            found = self.text.find(needle, self.position) if needle else -1
-            if found >= 0:
-                line = self.line + self.text.count("\n", self.position, found)
-                self.line, self.position = line + needle.count("\n"), found + len(needle)
-                return line
-        return self.line
-
-
-def _body_start(text: str, body_line: int) -> int:
-    """The offset in a file's `text` of its line `body_line`: where its body starts."""
-    head = text.split("\n", body_line - 1)[: body_line - 1]
-    return min(sum(len(line) + 1 for line in head), len(text))
 
 
 def _without_controls(
@@ -334,33 +308,12 @@ def _origin(
     if md_files or links:
         text = unicodedata.normalize("NFC", front.text)
         lines += tuple(
-            (name, _line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
+            (name, name_line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
         )
-        body = _body_start(text, front.body_line)
+        body = body_start(text, front.body_line)
         rels = dict.fromkeys(link.rel for link in links)
-        lines += tuple((rel, _link_line(text, body, rel, front.body_line)) for rel in rels)
+        lines += tuple((rel, link_line(text, body, rel, front.body_line)) for rel in rels)
     return Origin(source.rel, source.display, lines, md_links=bool(md_files))
-
-
-def _link_line(text: str, body: int, rel: str, default: int) -> int:
-    """The line of the body (from offset `body` of `text`) that links to the site's path
-    `rel`: the longest end of the path it writes ("anh-2/a.png" of "tin/anh-2/a.png"), not
-    the first "a.png" of the file, which may be another folder's, or the header's `image:`."""
-    parts = unquote(rel.rstrip("/")).split("/")
-    for start in range(len(parts)):
-        found = text.find("/".join(parts[start:]), body)
-        if found >= 0:
-            return text.count("\n", 0, found) + 1
-    return _line(text, parts[-1], default)
-
-
-def _line(text: str, name: str, default: int) -> int:
-    """The line of a file's `name` in `text`, where it may be percent-encoded
-    ("t%C3%A0i%20li%E1%BB%87u.pdf"), or `default` if it is not there."""
-    if name in text:
-        return text_line(text, name)
-    lines = enumerate(text.split("\n"), 1)
-    return next((n for n, line in lines if "%" in line and name in unquote(line)), default)
 
 
 @fast_pickle
