@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import unquote
 
 from .errors import text_line
@@ -11,23 +12,42 @@ from .frontmatter import FrontMatter
 
 class BodyLines:
     """The lines of what a body writes, each looked for after the one found before: the
-    same picture pasted twice is at two lines, and the front matter is not looked in."""
+    same picture pasted twice, or two links to one file, are at two lines. What is not
+    found after it is looked for from the body's start: a reference link's address is
+    written once, at its definition, and footnotes come last in the HTML. The front matter
+    is not looked in."""
 
     def __init__(self, front: FrontMatter) -> None:
         # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the lines.
         self.text = unicodedata.normalize("NFC", front.text)
-        self.line = front.body_line
-        self.position = body_start(self.text, front.body_line)
+        self.first = self.line = front.body_line
+        self.start = self.position = body_start(self.text, front.body_line)
 
     def of(self, *needles: str) -> int:
         """The line of the first of `needles` found; the last line found if none is."""
+        line = self._find(needles)
+        return self.line if line is None else line
+
+    def of_link(self, rel: str) -> int:
+        """The line that links to the site's path `rel`: of the longest end of the path it
+        writes ("anh-2/a.png" of "tin/anh-2/a.png"), not of the first "a.png" of the file,
+        which may be another folder's, or the header's `image:`."""
+        parts = unquote(rel.rstrip("/")).split("/")
+        line = self._find(["/".join(parts[start:]) for start in range(len(parts))])
+        return _name_line(self.text, parts[-1], self.first) if line is None else line
+
+    def _find(self, needles: Sequence[str]) -> int | None:
         for needle in needles:
             found = self.text.find(needle, self.position) if needle else -1
             if found >= 0:
                 line = self.line + self.text.count("\n", self.position, found)
                 self.line, self.position = line + needle.count("\n"), found + len(needle)
                 return line
-        return self.line
+        for needle in needles:
+            found = self.text.find(needle, self.start) if needle else -1
+            if found >= 0:
+                return self.first + self.text.count("\n", self.start, found)
+        return None
 
 
 def body_start(text: str, body_line: int) -> int:
@@ -36,19 +56,7 @@ def body_start(text: str, body_line: int) -> int:
     return min(sum(len(line) + 1 for line in head), len(text))
 
 
-def link_line(text: str, body: int, rel: str, default: int) -> int:
-    """The line of the body (from offset `body` of `text`) that links to the site's path
-    `rel`: the longest end of the path it writes ("anh-2/a.png" of "tin/anh-2/a.png"), not
-    the first "a.png" of the file, which may be another folder's, or the header's `image:`."""
-    parts = unquote(rel.rstrip("/")).split("/")
-    for start in range(len(parts)):
-        found = text.find("/".join(parts[start:]), body)
-        if found >= 0:
-            return text.count("\n", 0, found) + 1
-    return name_line(text, parts[-1], default)
-
-
-def name_line(text: str, name: str, default: int) -> int:
+def _name_line(text: str, name: str, default: int) -> int:
     """The line of a file's `name` in `text`, where it may be percent-encoded
     ("t%C3%A0i%20li%E1%BB%87u.pdf"), or `default` if it is not there."""
     if name in text:

@@ -12,7 +12,7 @@ from .errors import Diagnostic, error, line_in, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
-from .lines import BodyLines, body_start, link_line, name_line
+from .lines import BodyLines
 from .markup import (
     MD_LINK,
     BodyContext,
@@ -302,18 +302,17 @@ def _origin(
     source: Source, front: FrontMatter, html: str, links: tuple[SiteLink, ...],
     *known: tuple[str, int],
 ) -> Origin:  # fmt: skip
-    """Where `source` is, with the line of each file its body links to (for later messages)."""
-    md_files = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
+    """Where `source` is, with the line of each link of its body to an article's file (by its
+    address in `html`) or into the site (by its path), in order (for later messages)."""
+    md_links = list(MD_LINK.finditer(html))
     lines = known
-    if md_files or links:
-        text = unicodedata.normalize("NFC", front.text)
-        lines += tuple(
-            (name, name_line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
-        )
-        body = body_start(text, front.body_line)
-        rels = dict.fromkeys(link.rel for link in links)
-        lines += tuple((rel, link_line(text, body, rel, front.body_line)) for rel in rels)
-    return Origin(source.rel, source.display, lines, md_links=bool(md_files))
+    if md_links:
+        where = BodyLines(front)
+        lines += tuple((match[0], where.of_link(match[1])) for match in md_links)
+    if links:
+        where = BodyLines(front)
+        lines += tuple((link.rel, where.of_link(link.rel)) for link in links)
+    return Origin(source.rel, source.display, lines, md_links=bool(md_links))
 
 
 @fast_pickle
