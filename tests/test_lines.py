@@ -35,3 +35,22 @@ def test_each_link_to_a_missing_file_is_told_at_its_own_line(make_site):
     result = site.check()
     where = f"{site.root}/content/tin/2020-01-01-a.md"
     assert _where(result, "error") == [f"{where}:5", f"{where}:9"]
+
+
+def test_each_picture_without_a_description_is_told_at_its_own_line(make_site):
+    """Its line was found by the file's bare name: here the header's `image:`, for both. A
+    picture whose address the page drops is left out, and told as such alone."""
+    picture = "![](anh/hoi-nghi.jpg)"
+    body = (f"{picture}\n\nĐoạn.\n\n{picture}\n\n![Có mô tả](anh/hoi-nghi.jpg)\n\n"
+            '<img src="ftp://x.vn/a.png">')  # fmt: skip
+    site = make_site({
+        "content/tin/2020-01-01-a.md": article("A", "2020-01-01", body, image="anh/hoi-nghi.jpg"),
+        "content/tin/anh/hoi-nghi.jpg": b"jpg",
+    })  # fmt: skip
+    result = site.check()
+    where = f"{site.root}/content/tin/2020-01-01-a.md"
+    assert _where(result, "warning") == [f"{where}:6", f"{where}:10", f"{where}:14"]
+    assert result.err.count("không có mô tả") == 2
+    assert "ảnh 'hoi-nghi.jpg' không có mô tả; viết ![mô tả ngắn về ảnh](hoi-nghi.jpg)" in (
+        result.err
+    )

@@ -257,6 +257,16 @@ def pasted(url: str) -> str | None:
     return scheme.lower() if colon and scheme.lower() in _PASTED_SCHEMES else None
 
 
+_SCHEME_NAME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def kept_address(url: str) -> bool:
+    """Whether sanitise keeps an address written `url`: one with no scheme, or with one of
+    those it allows."""
+    scheme = _SCHEME_NAME.match(url)
+    return scheme is None or scheme.group(1).lower() in _URL_SCHEMES
+
+
 def without_empty_images(fragment: str) -> str:
     """Sanitised HTML without the <img> tags that have no address (sanitise dropped it, or
     there was none): published, each would show as a broken picture."""

@@ -21,6 +21,7 @@ from .markup import (
     demote_headings,
     first_paragraph,
     images,
+    kept_address,
     left_out,
     pasted,
     plain_markdown,
@@ -124,13 +125,6 @@ def _body(
                 "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
                 "'video_hosts' của site.yaml",
             ))  # fmt: skip
-        if ref.tag == "img" and not (ref.alt or "").strip():
-            name = unquote(ref.url.rsplit("/", 1)[-1])
-            problems.append(warning(
-                source.display, line_in(front.text, name),
-                f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
-                "khiếm thị và máy tìm kiếm hiểu ảnh",
-            ))  # fmt: skip
     return html, refs, problems
 
 
@@ -162,9 +156,10 @@ _PASTED_WHY = {
 
 def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> list[Diagnostic]:
     """An error for each picture pasted from Word (its address a file on the editor's
-    computer, or its bytes), and a warning for each without an address, which the page
-    leaves out: each at its own line."""
-    if all(picture.url and not pasted(picture.url) for picture in pictures):
+    computer, or its bytes), a warning for each without an address, which the page leaves
+    out, and for each shown without a description: each at its own line."""
+    if all(picture.url and not pasted(picture.url) and (picture.alt or "").strip()
+           for picture in pictures):  # fmt: skip
         return []  # most bodies: the file's text need not be looked through
     problems = []
     lines = BodyLines(front)
@@ -184,7 +179,14 @@ def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> li
                 f"{what} không có địa chỉ nên bị bỏ khỏi trang; {_PICTURE_HOW}",
             ))  # fmt: skip
         else:
-            lines.of(picture.url)  # found, so that a later one is looked for after it
+            name = unquote(picture.url.rsplit("/", 1)[-1])
+            line = lines.of(picture.url, name)  # also so that a later one is looked for after it
+            if what == "ảnh" and kept_address(picture.url):  # one left out is told apart
+                problems.append(warning(
+                    source.display, line,
+                    f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
+                    "khiếm thị và máy tìm kiếm hiểu ảnh",
+                ))  # fmt: skip
     return problems
 
 
