@@ -6,8 +6,8 @@ import dataclasses
 import posixpath
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
+from .body_problems import picture_problems, unkept_markup
 from .errors import Diagnostic, error, line_in, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
@@ -21,9 +21,6 @@ from .markup import (
     demote_headings,
     first_paragraph,
     images,
-    kept_address,
-    left_out,
-    pasted,
     plain_markdown,
     references,
     render_markdown,
@@ -100,8 +97,8 @@ def _body(
     demoted = demote_headings(rendered, raw_html)
     html, escapes = sanitise(demoted, context)
     html, unseen = _without_controls(source, front, accessible(without_empty_images(html)))
-    unseen += _left_out(source, front, demoted, raw_html)
-    unseen += _images(source, front, images(demoted))
+    unseen += unkept_markup(source, front, demoted, raw_html)
+    unseen += picture_problems(source, front, images(demoted))
     problems = [
         error(
             source.display,
@@ -126,68 +123,6 @@ def _body(
                 "'video_hosts' của site.yaml",
             ))  # fmt: skip
     return html, refs, problems
-
-
-def _left_out(
-    source: Source, front: FrontMatter, rendered: str, raw_html: bool
-) -> list[Diagnostic]:
-    """One warning for the tags and links of the body that the page does not keep."""
-    dropped = left_out(rendered, raw_html)
-    if not dropped:
-        return []
-    # A needle not in the file (an address written with entities) points nowhere.
-    lines = [line_in(front.text, needle) for _, needle in dropped if needle in front.text]
-    return [warning(
-        source.display, min(lines, default=front.body_line),
-        f"{', '.join(what for what, _ in dropped)} không được giữ trên trang, chỉ liên kết "
-        "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
-        "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
-    )]  # fmt: skip
-
-
-# How to put a picture in an article, for messages about one that cannot be shown.
-_PICTURE_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
-# Why a picture pasted from Word cannot be shown, by its address's scheme ({url}: as written).
-_PASTED_WHY = {
-    "file": "trỏ tới tệp trên máy tính của người soạn ('{url}'), người đọc không mở được",
-    "data": "được dán thẳng vào bài (địa chỉ data:...), trang web không giữ được ảnh dán",
-}
-
-
-def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> list[Diagnostic]:
-    """An error for each picture pasted from Word (its address a file on the editor's
-    computer, or its bytes), a warning for each without an address, which the page leaves
-    out, and for each shown without a description: each at its own line."""
-    if all(picture.url and not pasted(picture.url) and (picture.alt or "").strip()
-           for picture in pictures):  # fmt: skip
-        return []  # most bodies: the file's text need not be looked through
-    problems = []
-    lines = BodyLines(front)
-    for picture in pictures:
-        what = f"ảnh '{picture.alt.strip()}'" if (picture.alt or "").strip() else "ảnh"
-        scheme = pasted(picture.url)
-        if scheme is not None:
-            why = _PASTED_WHY[scheme].format(url=unquote(picture.url))
-            problems.append(error(
-                source.display, lines.of(picture.url, f"{scheme}:"),
-                f"{what} {why}; {_PICTURE_HOW}",
-            ))  # fmt: skip
-        elif not picture.url:
-            alt = picture.alt or ""
-            problems.append(warning(
-                source.display, lines.of(f"![{alt}]", "<img"),
-                f"{what} không có địa chỉ nên bị bỏ khỏi trang; {_PICTURE_HOW}",
-            ))  # fmt: skip
-        else:
-            name = unquote(picture.url.rsplit("/", 1)[-1])
-            line = lines.of(picture.url, name)  # also so that a later one is looked for after it
-            if what == "ảnh" and kept_address(picture.url):  # one left out is told apart
-                problems.append(warning(
-                    source.display, line,
-                    f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
-                    "khiếm thị và máy tìm kiếm hiểu ảnh",
-                ))  # fmt: skip
-    return problems
 
 
 def _without_controls(
