@@ -32,6 +32,7 @@ BAD = {
     "Bai-moi.MD": article("Tin"),
     "index.html": "<p>Trùng trang chuyên mục</p>",
     "bo-bot.md": article("Tin", body='<video src="a.mp4"></video> [x](ftp://a.vn/b)'),
+    "tep-may.md": article("Tin", body="[Kế hoạch](file:///C:/Users/A/ke-hoach.docx)"),
 }
 
 

@@ -5,33 +5,91 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from .errors import Diagnostic, error, line_in, warning
+from .errors import Diagnostic, error, warning
 from .frontmatter import FrontMatter
 from .lines import BodyLines
 from .markup import Reference, kept_address, left_out, pasted
 from .model import Source
 
+# A kind of markup left out on more lines than this is told once, at its first: a web page
+# pasted whole may have dozens of <script> tags, and a message for each would bury the rest.
+_MANY_LINES = 3
+
 
 def unkept_markup(
     source: Source, front: FrontMatter, rendered: str, raw_html: bool
 ) -> list[Diagnostic]:
-    """One warning for the tags and links of the body that the page does not keep."""
+    """A warning for each line of the body with tags or links that the page does not keep,
+    naming them."""
     dropped = left_out(rendered, raw_html)
     if not dropped:
         return []
-    # A needle not in the file (an address written with entities) points nowhere.
-    lines = [line_in(front.text, needle) for _, needle in dropped if needle in front.text]
+    lines = BodyLines(front)
+    found = [(what, lines.of(needle)) for what, needle in dropped]
     return [warning(
-        source.display, min(lines, default=front.body_line),
-        f"{', '.join(what for what, _ in dropped)} không được giữ trên trang, chỉ liên kết "
-        "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
-        "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
-    )]  # fmt: skip
+        source.display, line,
+        f"{', '.join(whats)} không được giữ trên trang, chỉ liên kết http, https, mailto, tel "
+        "và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu thành tệp cạnh bài viết rồi "
+        "chèn ![mô tả](ten-anh.png)",
+    ) for line, whats in _by_line(found).items()]  # fmt: skip
+
+
+def dropped_frames(
+    source: Source, front: FrontMatter, refs: tuple[Reference, ...]
+) -> list[Diagnostic]:
+    """A warning for each line of the body with an <iframe> that sanitise dropped."""
+    frames = [ref for ref in refs if ref.tag == "iframe"]
+    if all(frame.url for frame in frames):
+        return []  # most bodies: the file's text need not be looked through
+    lines = BodyLines(front)
+    # Each frame is looked for, kept or not, so that the next one is looked for after it.
+    found = [("khung nhúng <iframe>", lines.of("<iframe", "<IFRAME")) for _ in frames]
+    dropped = [where for where, frame in zip(found, frames, strict=True) if not frame.url]
+    return [warning(
+        source.display, line,
+        f"{', '.join(whats)} bị bỏ: chỉ giữ video https từ các máy chủ trong 'video_hosts' "
+        "của site.yaml",
+    ) for line, whats in _by_line(dropped).items()]  # fmt: skip
+
+
+def _by_line(found: list[tuple[str, int]]) -> dict[int, list[str]]:
+    """What of `found` (what, line) to tell at each line: each kind once a line, and a kind
+    found on more than _MANY_LINES lines at its first only, with how many and to which."""
+    lines_of: dict[str, list[int]] = {}
+    for what, line in found:
+        lines_of.setdefault(what, [])
+        if line not in lines_of[what]:
+            lines_of[what].append(line)
+    told: dict[int, list[str]] = {}
+    for what, lines in lines_of.items():
+        if len(lines) > _MANY_LINES:
+            first, last = min(lines), max(lines)
+            told.setdefault(first, []).append(
+                f"{what} (ở {len(lines)} dòng, từ dòng này đến dòng {last})"
+            )
+        else:
+            for line in lines:
+                told.setdefault(line, []).append(what)
+    return dict(sorted(told.items()))
+
+
+def local_links(source: Source, front: FrontMatter, urls: list[str]) -> list[Diagnostic]:
+    """An error for each link (`urls`, as written) to a file on the editor's computer, pasted
+    from Word: the page would show its words, linking nowhere."""
+    if not urls:
+        return []
+    lines = BodyLines(front)
+    return [error(
+        source.display, lines.of(url, url[:5]),
+        f"liên kết {_PASTED_WHY['file'].format(url=unquote(url))}; chép tệp vào cạnh bài viết "
+        "rồi liên kết tới nó, ví dụ [Tải kế hoạch](ke-hoach.pdf)",
+    ) for url in urls]  # fmt: skip
 
 
 # How to put a picture in an article, for messages about one that cannot be shown.
 _PICTURE_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
-# Why a picture pasted from Word cannot be shown, by its address's scheme ({url}: as written).
+# Why a picture or a link pasted from Word cannot be shown or opened, by its scheme ({url}: as
+# written).
 _PASTED_WHY = {
     "file": "trỏ tới tệp trên máy tính của người soạn ('{url}'), người đọc không mở được",
     "data": "được dán thẳng vào bài (địa chỉ data:...), trang web không giữ được ảnh dán",

@@ -207,17 +207,18 @@ _SCHEMED_VALUE = re.compile(r"""=["']?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):""")
 _PASTED_SCHEMES = ("data", "file")
 
 
-def _in_img(rendered: str, position: int) -> bool:
-    """Whether the attribute value at `position` of `rendered` belongs to an <img>."""
+def _tag_at(rendered: str, position: int) -> str:
+    """The name (lower case) of the tag whose attribute value is at `position` of `rendered`."""
     tag = _OPENING_TAG.match(rendered, rendered.rfind("<", 0, position))
-    return tag is not None and tag.group(1).lower() == "img"
+    return tag.group(1).lower() if tag is not None else ""
 
 
 def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
-    """What sanitise leaves out of the Markdown's HTML `rendered`, in order, as (what, text to
-    find in the file): tags it does not allow (`raw_html`: whether the file can have any, as
-    only raw HTML brings them), and links and images whose scheme it drops (ftp:...). Pictures
-    pasted from Word (see `pasted`) are reported apart."""
+    """What sanitise leaves out of the Markdown's HTML `rendered`, each time it is there, in
+    order, as (what, text to find in the file): tags it does not allow (`raw_html`: whether
+    the file can have any, as only raw HTML brings them), and links and images whose scheme
+    it drops (ftp:...). Pictures pasted from Word (see `pasted`) and links to files on the
+    editor's computer (see `links_to_local_files`) are reported apart."""
     found: list[tuple[int, str, str]] = []
     if raw_html:
         for tag in _OPENING_TAG.finditer(rendered):
@@ -227,11 +228,30 @@ def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
         scheme, name = url.group(1), rendered[max(url.start() - 4, 0) : url.start()].lower()
         if not name.endswith(("href", "src")) or scheme.lower() in _URL_SCHEMES:
             continue
-        if name.endswith("src") and pasted(f"{scheme}:") and _in_img(rendered, url.start()):
+        kind = pasted(f"{scheme}:")
+        apart = "img" if name.endswith("src") and kind else "a" if kind == "file" else None
+        if apart is not None and _tag_at(rendered, url.start()) == apart:
             continue
         found.append((url.start(), f"địa chỉ {scheme.lower()}:", f"{scheme}:"))
-    named = {what: needle for _, what, needle in sorted(found)}  # each once, where first seen
-    return list(named.items())
+    return [(what, needle) for _, what, needle in sorted(found)]
+
+
+_FILE_SCHEME = re.compile(r"file:", re.IGNORECASE)
+
+
+def links_to_local_files(rendered: str) -> list[str]:
+    """The addresses of the links (<a href>) of the Markdown's HTML `rendered` to files on
+    the editor's computer (file:///C:/..., pasted from Word), which no reader can open and
+    sanitise drops, as written, in order."""
+    if _FILE_SCHEME.search(rendered) is None:  # most bodies: no tag to read
+        return []
+    found = []
+    for match in URL_TAG.finditer(rendered):
+        if match.group(1).lower() == "a":
+            href = (_attributes(match.group(2)).get("href") or "").strip()
+            if pasted(href) == "file":
+                found.append(href)
+    return found
 
 
 _IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)

@@ -7,8 +7,8 @@ import posixpath
 import unicodedata
 from dataclasses import dataclass
 
-from .body_problems import picture_problems, unkept_markup
-from .errors import Diagnostic, error, line_in, warning
+from .body_problems import dropped_frames, local_links, picture_problems, unkept_markup
+from .errors import Diagnostic, error, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
@@ -21,6 +21,7 @@ from .markup import (
     demote_headings,
     first_paragraph,
     images,
+    links_to_local_files,
     plain_markdown,
     references,
     render_markdown,
@@ -99,6 +100,7 @@ def _body(
     html, unseen = _without_controls(source, front, accessible(without_empty_images(html)))
     unseen += unkept_markup(source, front, demoted, raw_html)
     unseen += picture_problems(source, front, images(demoted))
+    unseen += local_links(source, front, links_to_local_files(demoted))
     problems = [
         error(
             source.display,
@@ -115,14 +117,7 @@ def _body(
             "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
         ))  # fmt: skip
     refs = references(html)
-    for ref in refs:
-        if ref.tag == "iframe" and not ref.url:
-            problems.append(warning(
-                source.display, line_in(front.text, "<iframe"),
-                "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
-                "'video_hosts' của site.yaml",
-            ))  # fmt: skip
-    return html, refs, problems
+    return html, refs, problems + dropped_frames(source, front, refs)
 
 
 def _without_controls(
