@@ -110,3 +110,13 @@ def test_a_link_to_a_file_on_the_editors_computer_is_an_error_at_its_line(make_s
     ) in result.err
     assert _where(result, "warning") == [f"{where}:5"]
     assert "file:" not in result.err.splitlines()[0]
+
+
+def test_each_link_out_of_the_content_folder_is_told_at_its_own_line(make_site):
+    """Both were told at the body's first line."""
+    body = "Đoạn.\n\n[Mật khẩu](../../../etc/passwd)\n\nĐoạn.\n\n![Ảnh](../../anh.png)"
+    site = make_site({"content/tin/2020-01-01-a.md": article("A", "2020-01-01", body)})
+    result = site.check()
+    where = f"{site.root}/content/tin/2020-01-01-a.md"
+    assert _where(result, "error") == [f"{where}:7", f"{where}:11"]
+    assert "liên kết '../../anh.png' trỏ ra ngoài thư mục nội dung" in result.err

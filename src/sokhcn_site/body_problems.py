@@ -86,6 +86,18 @@ def local_links(source: Source, front: FrontMatter, urls: list[str]) -> list[Dia
     ) for url in urls]  # fmt: skip
 
 
+def escaping_links(source: Source, front: FrontMatter, urls: tuple[str, ...]) -> list[Diagnostic]:
+    """An error for each link of the body (`urls`, as written) that leads out of content/."""
+    if not urls:
+        return []
+    lines = BodyLines(front)
+    return [error(
+        source.display, lines.of(url),
+        f"liên kết '{url}' trỏ ra ngoài thư mục nội dung; chép tệp vào trong content/ rồi liên "
+        "kết tới đó, hoặc dùng địa chỉ đầy đủ https://...",
+    ) for url in urls]  # fmt: skip
+
+
 # How to put a picture in an article, for messages about one that cannot be shown.
 _PICTURE_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
 # Why a picture or a link pasted from Word cannot be shown or opened, by its scheme ({url}: as

@@ -7,7 +7,13 @@ import posixpath
 import unicodedata
 from dataclasses import dataclass
 
-from .body_problems import dropped_frames, local_links, picture_problems, unkept_markup
+from .body_problems import (
+    dropped_frames,
+    escaping_links,
+    local_links,
+    picture_problems,
+    unkept_markup,
+)
 from .errors import Diagnostic, error, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
@@ -101,15 +107,7 @@ def _body(
     unseen += unkept_markup(source, front, demoted, raw_html)
     unseen += picture_problems(source, front, images(demoted))
     unseen += local_links(source, front, links_to_local_files(demoted))
-    problems = [
-        error(
-            source.display,
-            front.body_line,
-            f"liên kết '{url}' trỏ ra ngoài thư mục nội dung; chép tệp vào trong content/ "
-            "rồi liên kết tới đó, hoặc dùng địa chỉ đầy đủ https://...",
-        )
-        for url in escapes
-    ]
+    problems = escaping_links(source, front, escapes)
     problems += unseen + _mixed_normalisation(source.display, front.text)
     if not html.strip():
         problems.append(warning(
