@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from .errors import Diagnostic, error, warning
 from .frontmatter import FrontMatter
 from .lines import BodyLines
-from .markup import Reference, kept_address, left_out, pasted
+from .markup import Reference, first_heading, kept_address, left_out, pasted
 from .model import Source
 
 # A kind of markup left out on more lines than this is told once, at its first: a web page
@@ -96,6 +96,20 @@ def escaping_links(source: Source, front: FrontMatter, urls: tuple[str, ...]) ->
         f"liên kết '{url}' trỏ ra ngoài thư mục nội dung; chép tệp vào trong content/ rồi liên "
         "kết tới đó, hoặc dùng địa chỉ đầy đủ https://...",
     ) for url in urls]  # fmt: skip
+
+
+def repeated_title(source: Source, front: FrontMatter, title: str, html: str) -> list[Diagnostic]:
+    """A warning when the body's first heading is its title, as a document from Word starts:
+    the page shows the title above the body already."""
+    heading = first_heading(html)
+    if not heading or heading.casefold() != " ".join(title.split()).casefold():
+        return []
+    line = BodyLines(front).of(f"# {heading}", f">{heading}", heading)
+    return [warning(
+        source.display, line,
+        f"dòng tiêu đề '{heading}' lặp lại 'title': trang đã hiện tiêu đề ở đầu bài, nên tiêu "
+        "đề sẽ hiện hai lần; hãy xóa dòng này",
+    )]  # fmt: skip
 
 
 # How to put a picture in an article, for messages about one that cannot be shown.

@@ -422,10 +422,25 @@ def first_paragraph(fragment: str) -> str:
     news articles open with their lead photo, a paragraph of one <img> (whose alt text
     describes the picture, not the news)."""
     for match in _PARAGRAPH.finditer(fragment):
-        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        text = _text(match.group(1))
         if text:
             return text
     return ""
+
+
+# A heading of a sanitised body (group 2: its HTML), whose tags nh3 writes in lower case.
+_HEADING_HTML = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+
+
+def first_heading(fragment: str) -> str:
+    """The plain text of the first heading of a sanitised body, "" if it has none."""
+    heading = _HEADING_HTML.search(fragment) if "<h" in fragment else None
+    return _text(heading.group(2)) if heading else ""
+
+
+def _text(fragment: str) -> str:
+    """The words of a piece of HTML, as a reader sees them."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 @dataclass(frozen=True, slots=True)

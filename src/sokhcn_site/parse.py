@@ -12,6 +12,7 @@ from .body_problems import (
     escaping_links,
     local_links,
     picture_problems,
+    repeated_title,
     unkept_markup,
 )
 from .errors import Diagnostic, error, warning
@@ -87,9 +88,10 @@ def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
 
 
 def _body(
-    source: Source, front: FrontMatter, config: SiteConfig
+    source: Source, front: FrontMatter, config: SiteConfig, title: str
 ) -> tuple[str, tuple[Reference, ...], list[Diagnostic]]:
-    """The body as sanitised HTML, its links, images and embeds, and its problems."""
+    """The body as sanitised HTML, its links, images and embeds, and its problems (`title`:
+    the item's, which the page shows above the body)."""
     body = unicodedata.normalize("NFC", front.body)
     context = BodyContext(source.rel, config.base_path, config.video_hosts)
     try:
@@ -115,7 +117,8 @@ def _body(
             "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
         ))  # fmt: skip
     refs = references(html)
-    return html, refs, problems + dropped_frames(source, front, refs)
+    problems += dropped_frames(source, front, refs) + repeated_title(source, front, title, html)
+    return html, refs, problems
 
 
 def _without_controls(
@@ -186,7 +189,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     draft = fields.flag("draft")
     tags = fields.tags()
     fields.doubtful(config, category, values, date, updated)
-    html, refs, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config, title)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
@@ -218,7 +221,7 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
     fields.date("date", config)
     fields.date("updated", config)
     draft = fields.flag("draft")
-    html, refs, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config, title)
     problems = (*fields.problems, *body_problems)
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
