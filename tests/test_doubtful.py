@@ -28,3 +28,23 @@ def test_a_first_heading_that_repeats_the_title_is_told_at_its_line(make_site):
         f"2024-12-20-a.md:7: dòng tiêu đề '{TITLE.upper()}' lặp lại 'title': trang đã hiện "
         "tiêu đề ở đầu bài, nên tiêu đề sẽ hiện hai lần; hãy xóa dòng này",
     ]
+
+
+def test_a_file_name_dated_otherwise_than_the_article_is_told_at_the_date(make_site):
+    body = "Nội dung."
+    site = make_site({
+        "content/tin/2024-11-08-a.md": article("A", "2024-11-10 08:30", body, author="B"),
+        "content/tin/2024-11-09-b.md": article("B", "2024-11-09 23:30", body),
+        # 2024-11-08 16:30 Vietnam time: the day the site shows, and the name's
+        "content/tin/2024-11-08-c.md": article("C", "2024-11-08 09:30 +00:00", body),
+        "content/tin/2024-13-45-d.md": article("D", "2024-11-08", body),  # not a date: a name
+        "content/tin/e.md": article("E", "2024-11-08", body),
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    assert _warnings(result) == [
+        "2024-11-08-a.md:3: tên tệp bắt đầu bằng ngày 2024-11-08 nhưng 'date' là 2024-11-10: "
+        "trang dùng ngày trong 'date' để hiện và xếp bài, không dùng ngày của tên tệp; hãy sửa "
+        "cho khớp, sửa 'date' hoặc đổi ngày ở đầu tên tệp (địa chỉ bài không đổi theo)",
+    ]
+    assert site.html("tin/a/index.html") is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .config import is_web_url
@@ -148,6 +148,16 @@ class Fields:
         if not slug:
             self.fail("slug", "không tạo được slug; thêm `slug: ten-bai-viet` (chữ không dấu)")
         return slug
+
+    def named_date(self, named: date | None, when: datetime | None) -> None:
+        """A warning when the date an article's file name starts with (`named`) is not the
+        day of its date (`when`): editors read either as the article's date."""
+        if named is None or when is None or when.date() == named:
+            return
+        self.warn("date", f"tên tệp bắt đầu bằng ngày {named.isoformat()} nhưng 'date' là "
+                  f"{when.date().isoformat()}: trang dùng ngày trong 'date' để hiện và xếp bài, "
+                  "không dùng ngày của tên tệp; hãy sửa cho khớp, sửa 'date' hoặc đổi ngày ở đầu "
+                  "tên tệp (địa chỉ bài không đổi theo)")  # fmt: skip
 
     def doubtful(
         self, config: SiteConfig, category: str, values: dict[str, str],

@@ -6,6 +6,7 @@ import dataclasses
 import posixpath
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from .body_problems import (
     dropped_frames,
@@ -164,6 +165,18 @@ def file_slug(rel: str) -> str:
     return stem
 
 
+def file_date(rel: str) -> date | None:
+    """The date a file name starts with ("2024-11-08-bai.md"), which file_slug leaves out of
+    the slug, if it is one of the calendar."""
+    stem = rel.rsplit("/", 1)[-1]
+    if file_slug(rel) == stem.removesuffix(".md") or not stem[:10].replace("-", "").isdigit():
+        return None
+    try:
+        return date.fromisoformat(stem[:10])
+    except ValueError:  # 2024-13-45: a name, not a date
+        return None
+
+
 def _image(value: str, source_rel: str) -> str:
     """`image:` as written, made site-relative like a body link; absolute URLs stay as they are."""
     if not value or "://" in value:
@@ -182,6 +195,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     fields.unknown_keys(ARTICLE_KEYS)
     title = fields.text("title", required=True)
     date = fields.date("date", config, required=True)
+    fields.named_date(file_date(source.rel), date)
     slug = fields.slug(file_slug(source.rel))
     values = {key: fields.text(key) for key in _TEXT_KEYS}
     fields.check_address("image", values["image"])
