@@ -35,6 +35,7 @@ BAD = {
     "tep-may.md": article("Tin", body="[Kế hoạch](file:///C:/Users/A/ke-hoach.docx)"),
     "tieu-de-lap.md": article("Tin", body="# Tin\n\nNội dung."),
     "2020-01-01-ngay-lech.md": article("Tin", "2020-01-02"),
+    "tieu-de-dai.md": article("Tin " * 51),
 }
 
 
