@@ -10,14 +10,13 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from sokhcn_site import markup
-from sokhcn_site.markup import (
+from sokhcn_site.markup import BodyContext, sanitise
+from sokhcn_site.rendering import (
     _SYNTAX,
-    BodyContext,
     _markdown,
     needs_extra,
     processors,
     render_markdown,
-    sanitise,
     unused_processors,
 )
 
@@ -358,7 +357,7 @@ def _processors(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
 
 
 def test_the_converter_is_python_markdowns_extra_and_sane_lists():
-    # The extensions "extra" names, each given as an instance (see markup._markdown).
+    # The extensions "extra" names, each given as an instance (see rendering._markdown).
     converter = _markdown(True)
     expected = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     assert _processors(converter) == _processors(expected)

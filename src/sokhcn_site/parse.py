@@ -32,13 +32,13 @@ from .markup import (
     links_to_local_files,
     plain_markdown,
     references,
-    render_markdown,
     sanitise,
     without_empty_images,
 )
 from .model import Article, ArticleLink, Origin, Page, SiteConfig, Source, Teaser
 from .pickling import fast_pickle
 from .references import SiteLink, site_links
+from .rendering import render_markdown
 from .search import SearchEntry
 from .site_search import search_entry
 from .timelimit import TimeUp, cpu_time_limit
