@@ -140,7 +140,7 @@ class Floor:
 
 def markdown_floor(site: Path, cores: int) -> Floor:
     """Python-Markdown over every body on one core: the floor, and as the build runs it."""
-    from sokhcn_site.markup import render_markdown
+    from sokhcn_site.rendering import render_markdown
 
     bodies = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in corpus_articles(site)]
 
@@ -152,7 +152,7 @@ def markdown_floor(site: Path, cores: int) -> Floor:
         return time.process_time() - start
 
     # The floor runs every extension and pattern on every body; the build leaves out what a
-    # body has no syntax for (markup.render_markdown), for the same HTML.
+    # body has no syntax for (rendering.render_markdown), for the same HTML.
     single = seconds(True)
     return Floor(single, single / cores, seconds(None))
 

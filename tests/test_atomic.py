@@ -45,7 +45,12 @@ sys.exit(main(sys.argv[2:]))
 @pytest.fixture
 def published(make_site):
     """A site that built once, with content changed since, so the next build writes."""
-    site = make_site({f"content/{CAT}/2020-01-0{d}-a{d}.md": article(f"A{d}") for d in range(1, 6)})
+    site = make_site(
+        {
+            f"content/{CAT}/2020-01-0{d}-a{d}.md": article(f"A{d}", f"2020-01-0{d}")
+            for d in range(1, 6)
+        }
+    )
     assert site.build().code == 0
     site.write(f"content/{CAT}/2020-01-09-moi.md", article("Tin mới", "2020-01-09"))
     return site

@@ -9,7 +9,7 @@ CAT = "tin"
 
 
 def test_every_bad_file_is_reported_and_the_published_site_is_untouched(make_site):
-    site = make_site({f"content/{CAT}/2020-01-01-tot.md": article("Tốt")})
+    site = make_site({f"content/{CAT}/2020-01-01-tot.md": article("Tốt", "2020-01-01")})
     assert site.build().code == 0
     before = site.snapshot()
     bad = {
@@ -24,8 +24,8 @@ def test_every_bad_file_is_reported_and_the_published_site_is_untouched(make_sit
     }
     for name, text in bad.items():
         site.write(f"content/{CAT}/{name}", text)
-    site.write(f"content/{CAT}/2020-01-02-trung.md", article("Trùng 1"))
-    site.write(f"content/{CAT}/2020-01-03-trung.md", article("Trùng 2"))
+    site.write(f"content/{CAT}/2020-01-02-trung.md", article("Trùng 1", "2020-01-02"))
+    site.write(f"content/{CAT}/2020-01-03-trung.md", article("Trùng 2", "2020-01-03"))
     result = site.build()
     assert result.code == 1
     lines = result.err.strip().splitlines()

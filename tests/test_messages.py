@@ -32,6 +32,10 @@ BAD = {
     "bai-moi.md.txt": article("Tin"),
     "index.html": "<p>Trùng trang chuyên mục</p>",
     "bo-bot.md": article("Tin", body='<video src="a.mp4"></video> [x](ftp://a.vn/b)'),
+    "tep-may.md": article("Tin", body="[Kế hoạch](file:///C:/Users/A/ke-hoach.docx)"),
+    "tieu-de-lap.md": article("Tin", body="# Tin\n\nNội dung."),
+    "2020-01-01-ngay-lech.md": article("Tin", "2020-01-02"),
+    "tieu-de-dai.md": article("Tin " * 51),
 }
 
 

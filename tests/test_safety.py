@@ -10,14 +10,13 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from sokhcn_site import markup
-from sokhcn_site.markup import (
+from sokhcn_site.markup import BodyContext, sanitise
+from sokhcn_site.rendering import (
     _SYNTAX,
-    BodyContext,
     _markdown,
     needs_extra,
     processors,
     render_markdown,
-    sanitise,
     unused_processors,
 )
 
@@ -79,7 +78,7 @@ def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_si
     assert [h.tag for h in content] == ["h2"]
 
 
-def test_what_the_sanitiser_leaves_out_is_named_in_one_warning(make_site):
+def test_what_the_sanitiser_leaves_out_is_named_at_its_lines(make_site):
     """A picture whose address is dropped is left out too: an <img> with no source was all
     that showed, a broken picture."""
     body = ("Tải [tài liệu](ftp://example.org/a.pdf).\n\n"
@@ -92,12 +91,12 @@ def test_what_the_sanitiser_leaves_out_is_named_in_one_warning(make_site):
                       f"content/{CAT}/b.md": article("B", body=kept)})  # fmt: skip
     result = site.build()
     assert result.code == 0
-    assert result.err == (
-        f"{site.root}/content/{CAT}/a.md:5: warning: địa chỉ ftp:, thẻ <video> "
-        "không được giữ trên trang, chỉ liên kết http, https, mailto, tel và các thẻ HTML thông "
-        "dụng; hãy sửa lại, với ảnh thì lưu thành tệp cạnh bài viết rồi chèn "
-        "![mô tả](ten-anh.png)\n"
-    )
+    assert result.err.splitlines() == [
+        f"{site.root}/content/{CAT}/a.md:{line}: warning: {what} không được giữ trên trang, chỉ "
+        "liên kết http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì "
+        "lưu thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)"
+        for line, what in ((5, "địa chỉ ftp:"), (7, "địa chỉ ftp:"), (9, "thẻ <video>"))
+    ]
     [content] = site.html(f"{CAT}/a/index.html").find_class("body")
     assert not content.xpath(".//img") and not content.xpath(".//p[not(node())]")
 
@@ -358,7 +357,7 @@ def _processors(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
 
 
 def test_the_converter_is_python_markdowns_extra_and_sane_lists():
-    # The extensions "extra" names, each given as an instance (see markup._markdown).
+    # The extensions "extra" names, each given as an instance (see rendering._markdown).
     converter = _markdown(True)
     expected = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     assert _processors(converter) == _processors(expected)

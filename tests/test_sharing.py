@@ -99,7 +99,8 @@ def test_a_shared_picture_named_in_vietnamese_with_spaces_is_a_valid_address(mak
 
 def test_a_shared_picture_must_be_a_file_of_the_site_or_a_web_address(make_site):
     files = {f"content/{CAT}/2020-01-14-a.md": article("A", image="ftp://a.vn/b.png"),
-             f"content/{CAT}/2020-01-15-b.md": article("B", image="http://a.vn/b.png")}  # fmt: skip
+             f"content/{CAT}/2020-01-15-b.md": article("B", "2020-01-15",
+                                                       image="http://a.vn/b.png")}  # fmt: skip
     site = make_site(files)
     result = site.build()
     assert result.code == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -146,19 +147,22 @@ def _link_items(
         if not source.md_links:  # most bodies (which may still be in the cache's files)
             continue
 
-        def url(match: re.Match[str], source: Origin = source) -> str:
+        seen: Counter[str] = Counter()  # each link is told at its own line
+
+        def url(match: re.Match[str], source: Origin = source, seen: Counter[str] = seen) -> str:
             target = by_rel.get(match.group(1))
-            name = match.group(1).rsplit("/", 1)[-1]
+            line = source.line_of(match[0], seen[match[0]])
+            seen[match[0]] += 1
             if target is None:
                 problems.append(error(
-                    source.display, source.line_of(name),
+                    source.display, line,
                     f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; kiểm tra tên tệp "
                     "(cả phần ngày ở đầu tên) hoặc bỏ liên kết",
                 ))  # fmt: skip
                 return match.group(0)
             if target.source not in shown:
                 problems.append(warning(
-                    source.display, source.line_of(name),
+                    source.display, line,
                     f"liên kết tới bài chưa đăng (nháp hoặc hẹn giờ) {target.source}; liên kết "
                     "sẽ dẫn tới trang không có cho tới khi bài đó được đăng",
                 ))  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .config import is_web_url
@@ -15,6 +15,9 @@ from .model import SiteConfig, Source
 from .slugs import slug_of
 from .yamlio import CONTROL_CHARACTERS
 
+# Characters past which a title is more than a headline: on a phone it fills the screen,
+# and search engines and feed readers show its start only.
+TITLE_LIMIT = 200
 # Fields whose unquoted value a '#' may cut short: free text (see Fields.__init__).
 _WORDS_KEYS = frozenset(("title", "author", "department", "summary", "tags"))
 CONTROL_FIX = "(thường do dán từ Word hay PDF), đã được bỏ đi; gõ lại chỗ đó cho sạch"
@@ -72,6 +75,16 @@ class Fields:
         if not isinstance(value, str):  # a number: as written (3.10, not 3.1)
             value = self.written.get(key, str(value))
         return self._visible(key, unicodedata.normalize("NFC", value.strip()))
+
+    def title(self) -> str:
+        """The required title, with a warning if it is too long for a headline."""
+        title = self.text("title", required=True)
+        if len(title) > TITLE_LIMIT:
+            self.warn("title", f"tiêu đề dài {len(title)} ký tự, quá dài cho một tiêu đề: trên "
+                      "điện thoại nó chiếm cả màn hình, máy tìm kiếm chỉ hiện phần đầu; hãy rút "
+                      f"gọn còn tối đa {TITLE_LIMIT} ký tự, đưa phần còn lại vào 'summary' hoặc "
+                      "nội dung")  # fmt: skip
+        return title
 
     def _visible(self, key: str, text: str) -> str:
         """`text` without the control characters it may have, which a warning names."""
@@ -148,6 +161,16 @@ class Fields:
         if not slug:
             self.fail("slug", "không tạo được slug; thêm `slug: ten-bai-viet` (chữ không dấu)")
         return slug
+
+    def named_date(self, named: date | None, when: datetime | None) -> None:
+        """A warning when the date an article's file name starts with (`named`) is not the
+        day of its date (`when`): editors read either as the article's date."""
+        if named is None or when is None or when.date() == named:
+            return
+        self.warn("date", f"tên tệp bắt đầu bằng ngày {named.isoformat()} nhưng 'date' là "
+                  f"{when.date().isoformat()}: trang dùng ngày trong 'date' để hiện và xếp bài, "
+                  "không dùng ngày của tên tệp; hãy sửa cho khớp, sửa 'date' hoặc đổi ngày ở đầu "
+                  "tên tệp (địa chỉ bài không đổi theo)")  # fmt: skip
 
     def doubtful(
         self, config: SiteConfig, category: str, values: dict[str, str],

@@ -1,4 +1,4 @@
-"""Markdown to safe HTML: render, sanitise and resolve the body's links."""
+"""Markdown to safe HTML: render (see rendering.py), sanitise and resolve the body's links."""
 
 from __future__ import annotations
 
@@ -8,16 +8,10 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .names import is_markdown
-
-if TYPE_CHECKING:
-    import markdown
-    import markdown.util
-
+from .rendering import render_markdown
 
 # Internal links to other articles' Markdown files are resolved once the whole site is known;
 # until then they carry this root-relative marker, which the sanitiser leaves alone.
@@ -59,144 +53,6 @@ class BodyContext:
     video_hosts: tuple[str, ...]
 
 
-# What a body must contain for an extension of "extra" to change its HTML: table pipes,
-# attribute lists' braces, raw HTML (md_in_html), footnotes, abbreviations, fences, and a
-# line starting (after quote or list marks) with a definition's ':'. A body with none of it
-# renders the same without them, a sixth faster: Python-Markdown tries every extension's
-# patterns on every block and every run of text.
-_EXTRA_SYNTAX = ("|", "{", "<", "[^", "*[", "```", "~~~")
-_BEFORE_DEFINITION = re.compile(r"[ \t>*+\-\d.)]*")
-
-
-def needs_extra(text: str) -> bool:
-    # Looked for in the text as Python-Markdown's clean-up leaves it (see _SYNTAX):
-    # dropping \x02 and \x03 could join two marks, and a lone \r ends a line.
-    if "\x02" in text or "\x03" in text:
-        text = text.replace("\x02", "").replace("\x03", "")
-    if "\r" in text:
-        text = text.replace("\r", "\n")
-    return any(_has(text, mark) for mark in _EXTRA_SYNTAX) or _has_definition(text)
-
-
-def _has(text: str, mark: str) -> bool:
-    # Looking for one character is many times faster than for two, and a body often lacks
-    # one of a longer mark's characters.
-    return all(char in text for char in mark) and mark in text
-
-
-def _has_definition(text: str) -> bool:
-    """Whether a line starts with ':' after quote or list marks: a regular expression
-    anchored at every line is about ten times slower than looking before each ':'."""
-    start, colon = 0, text.find(":")
-    while colon != -1:
-        start = max(start, text.rfind("\n", start, colon) + 1)  # the line's start
-        if _BEFORE_DEFINITION.fullmatch(text, start, colon):
-            return True
-        # A later ':' on this line has this one before it: go to the next line.
-        end = text.find("\n", colon)
-        if end == -1:
-            return False
-        start, colon = end + 1, text.find(":", end + 1)
-    return False
-
-
-# Python-Markdown's own processors, by what a body must contain for each to change its HTML:
-# the inline patterns are tried on every run of text, the block ones on every block, and two
-# fifths of the time go to those that find nothing. Its clean-up first drops \x02 and \x03
-# (which could join two marks), turns \r into \n and tabs into spaces (which could end a
-# line with two spaces, a line break, or space out a rule's dashes).
-# A rule is three or more of "-", "*" or "_", at most two spaces apart (a tab may make two).
-_RULE = ("--", "- -", "-  -", "**", "* *", "*  *", "__", "_ _", "_  _", "\t")
-_SYNTAX = {
-    ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",), ("inline", "entity"): ("&",),
-    ("inline", "linebreak"): ("  \n", "  \r", "\t"),
-    ("inline", "html"): ("<",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
-    ("inline", "link"): ("[",), ("inline", "image_link"): ("![",),
-    # References match only what a definition "[name]: url" names.
-    ("inline", "reference"): ("]:",), ("inline", "short_reference"): ("]:",),
-    ("inline", "image_reference"): ("]:",), ("inline", "short_image_ref"): ("]:",),
-    ("block", "reference"): ("]:",),
-    # Emphasis: "em_strong" alone since Python-Markdown 3.11.1, with these two before.
-    ("inline", "em_strong"): ("*", "_"), ("inline", "em_strong2"): ("_",),
-    ("inline", "not_strong"): ("*", "_"),
-    ("block", "hashheader"): ("#",), ("block", "quote"): (">",), ("block", "hr"): _RULE,
-    ("pre", "html_block"): ("<", "&"),
-    ("tree", "unescape"): ("\\",),  # restores what "escape" hid
-}  # fmt: skip
-_MARKS = frozenset(mark for marks in _SYNTAX.values() for mark in marks)
-
-
-def unused_processors(text: str) -> frozenset[tuple[str, str]]:
-    """The processors (kind, name) of Python-Markdown that cannot change the HTML of `text`."""
-    if "\x02" in text or "\x03" in text:
-        return frozenset()
-    present = {mark for mark in _MARKS if _has(text, mark)}
-    return frozenset(name for name, marks in _SYNTAX.items() if present.isdisjoint(marks))
-
-
-# One per mix of what bodies lack, each built in about the time an article renders.
-@lru_cache(maxsize=256)
-def _markdown(extra: bool, unused: frozenset[tuple[str, str]] = frozenset()) -> markdown.Markdown:
-    # Imported here, like nh3 below: a build whose files did not change never parses one,
-    # and starts faster without them.
-    import markdown
-    from markdown.extensions import (
-        abbr,
-        attr_list,
-        def_list,
-        fenced_code,
-        footnotes,
-        md_in_html,
-        sane_lists,
-        tables,
-    )
-
-    # "extra" and "sane_lists", as instances: named, each would be looked up among every
-    # installed package's entry points (importlib.metadata: 30 ms of an edit rebuild).
-    # Building the extension set costs more than rendering a short article; reuse it.
-    extensions: list[markdown.Extension] = [sane_lists.SaneListExtension()]
-    if extra:
-        extensions += [
-            fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(),
-            attr_list.AttrListExtension(), def_list.DefListExtension(), tables.TableExtension(),
-            abbr.AbbrExtension(), md_in_html.MarkdownInHtmlExtension(),
-        ]  # fmt: skip
-    converter = markdown.Markdown(extensions=extensions, output_format="html")
-    registries = processors(converter)
-    for kind, name in unused:
-        registries[kind].deregister(name, strict=False)  # each version has its own names
-    return converter
-
-
-def processors(converter: markdown.Markdown) -> dict[str, markdown.util.Registry[Any]]:
-    """The registries of `converter`'s processors, by the kinds _SYNTAX names."""
-    return {
-        "inline": converter.inlinePatterns, "block": converter.parser.blockprocessors,
-        "pre": converter.preprocessors, "tree": converter.treeprocessors,
-    }  # fmt: skip
-
-
-def render_markdown(text: str, *, extra: bool | None = None) -> str:
-    """`text` as HTML, as Python-Markdown with "extra" and "sane_lists" makes it.
-
-    By default, what `text` has no syntax for is left out (the same HTML, a third faster);
-    `extra=True` runs everything, `extra=False` leaves out the extensions of "extra" only.
-    """
-    if extra is None:
-        extra = needs_extra(text)
-        converter = _markdown(extra, frozenset() if extra else unused_processors(text))
-    else:
-        converter = _markdown(extra)
-    converter.reset()
-    try:
-        return converter.convert(text)
-    except BaseException:
-        # Interrupted halfway (RecursionError on deep nesting), a converter keeps state
-        # that makes every later conversion return its input unchanged: start afresh.
-        _markdown.cache_clear()
-        raise
-
-
 _URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 # An attribute's value with a scheme; whether it is an href or a src is looked at after: a
@@ -209,17 +65,18 @@ _SCHEMED_VALUE = re.compile(r"""=["']?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):""")
 _PASTED_SCHEMES = ("data", "file")
 
 
-def _in_img(rendered: str, position: int) -> bool:
-    """Whether the attribute value at `position` of `rendered` belongs to an <img>."""
+def _tag_at(rendered: str, position: int) -> str:
+    """The name (lower case) of the tag whose attribute value is at `position` of `rendered`."""
     tag = _OPENING_TAG.match(rendered, rendered.rfind("<", 0, position))
-    return tag is not None and tag.group(1).lower() == "img"
+    return tag.group(1).lower() if tag is not None else ""
 
 
 def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
-    """What sanitise leaves out of the Markdown's HTML `rendered`, in order, as (what, text to
-    find in the file): tags it does not allow (`raw_html`: whether the file can have any, as
-    only raw HTML brings them), and links and images whose scheme it drops (ftp:...). Pictures
-    pasted from Word (see `pasted`) are reported apart."""
+    """What sanitise leaves out of the Markdown's HTML `rendered`, each time it is there, in
+    order, as (what, text to find in the file): tags it does not allow (`raw_html`: whether
+    the file can have any, as only raw HTML brings them), and links and images whose scheme
+    it drops (ftp:...). Pictures pasted from Word (see `pasted`) and links to files on the
+    editor's computer (see `links_to_local_files`) are reported apart."""
     found: list[tuple[int, str, str]] = []
     if raw_html:
         for tag in _OPENING_TAG.finditer(rendered):
@@ -229,11 +86,30 @@ def left_out(rendered: str, raw_html: bool) -> list[tuple[str, str]]:
         scheme, name = url.group(1), rendered[max(url.start() - 4, 0) : url.start()].lower()
         if not name.endswith(("href", "src")) or scheme.lower() in _URL_SCHEMES:
             continue
-        if name.endswith("src") and pasted(f"{scheme}:") and _in_img(rendered, url.start()):
+        kind = pasted(f"{scheme}:")
+        apart = "img" if name.endswith("src") and kind else "a" if kind == "file" else None
+        if apart is not None and _tag_at(rendered, url.start()) == apart:
             continue
         found.append((url.start(), f"địa chỉ {scheme.lower()}:", f"{scheme}:"))
-    named = {what: needle for _, what, needle in sorted(found)}  # each once, where first seen
-    return list(named.items())
+    return [(what, needle) for _, what, needle in sorted(found)]
+
+
+_FILE_SCHEME = re.compile(r"file:", re.IGNORECASE)
+
+
+def links_to_local_files(rendered: str) -> list[str]:
+    """The addresses of the links (<a href>) of the Markdown's HTML `rendered` to files on
+    the editor's computer (file:///C:/..., pasted from Word), which no reader can open and
+    sanitise drops, as written, in order."""
+    if _FILE_SCHEME.search(rendered) is None:  # most bodies: no tag to read
+        return []
+    found = []
+    for match in URL_TAG.finditer(rendered):
+        if match.group(1).lower() == "a":
+            href = (_attributes(match.group(2)).get("href") or "").strip()
+            if pasted(href) == "file":
+                found.append(href)
+    return found
 
 
 _IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
@@ -257,6 +133,16 @@ def pasted(url: str) -> str | None:
     "file"), which sanitise drops; None for any other address."""
     scheme, colon, _ = url.partition(":")
     return scheme.lower() if colon and scheme.lower() in _PASTED_SCHEMES else None
+
+
+_SCHEME_NAME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def kept_address(url: str) -> bool:
+    """Whether sanitise keeps an address written `url`: one with no scheme, or with one of
+    those it allows."""
+    scheme = _SCHEME_NAME.match(url)
+    return scheme is None or scheme.group(1).lower() in _URL_SCHEMES
 
 
 def without_empty_images(fragment: str) -> str:
@@ -394,10 +280,25 @@ def first_paragraph(fragment: str) -> str:
     news articles open with their lead photo, a paragraph of one <img> (whose alt text
     describes the picture, not the news)."""
     for match in _PARAGRAPH.finditer(fragment):
-        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        text = _text(match.group(1))
         if text:
             return text
     return ""
+
+
+# A heading of a sanitised body (group 2: its HTML), whose tags nh3 writes in lower case.
+_HEADING_HTML = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+
+
+def first_heading(fragment: str) -> str:
+    """The plain text of the first heading of a sanitised body, "" if it has none."""
+    heading = _HEADING_HTML.search(fragment) if "<h" in fragment else None
+    return _text(heading.group(2)) if heading else ""
+
+
+def _text(fragment: str) -> str:
+    """The words of a piece of HTML, as a reader sees them."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 @dataclass(frozen=True, slots=True)

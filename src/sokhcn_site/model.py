@@ -181,13 +181,16 @@ class Origin:
 
     rel: str  # as in Source
     display: str  # as in Source
-    # (what a message may point at: the name of a file the body links to, or "image:";
-    # its 1-based line)
+    # (what a message may point at: a link of the body, as parse._origin names it, once for
+    # each time the body has it, in order; or "image:"; its 1-based line)
     lines: tuple[tuple[str, int], ...] = ()
     md_links: bool = False  # the body links to .md files, which collect turns into URLs
 
-    def line_of(self, name: str) -> int:
-        return next((line for known, line in self.lines if known == name), 1)
+    def line_of(self, name: str, nth: int = 0) -> int:
+        """The line of the `nth` (from 0) of the body's links named `name`, or of the last
+        one if it has fewer; 1 if it has none."""
+        found = [line for known, line in self.lines if known == name]
+        return found[min(nth, len(found) - 1)] if found else 1
 
 
 @fast_pickle

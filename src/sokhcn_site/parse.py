@@ -6,12 +6,21 @@ import dataclasses
 import posixpath
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
+from datetime import date
 
-from .errors import Diagnostic, error, line_in, text_line, warning
+from .body_problems import (
+    dropped_frames,
+    escaping_links,
+    local_links,
+    picture_problems,
+    repeated_title,
+    unkept_markup,
+)
+from .errors import Diagnostic, error, warning
 from .fields import CONTROL_FIX, Fields
 from .frontmatter import FrontMatter, FrontMatterProblem, decode, split_front_matter
 from .keys import Fingerprints
+from .lines import BodyLines
 from .markup import (
     MD_LINK,
     BodyContext,
@@ -20,11 +29,9 @@ from .markup import (
     demote_headings,
     first_paragraph,
     images,
-    left_out,
-    pasted,
+    links_to_local_files,
     plain_markdown,
     references,
-    render_markdown,
     sanitise,
     without_empty_images,
 )
@@ -32,6 +39,7 @@ from .model import Article, ArticleLink, Origin, Page, SiteConfig, Source, Tease
 from .names import markdown_stem
 from .pickling import fast_pickle
 from .references import SiteLink, site_links
+from .rendering import render_markdown
 from .search import SearchEntry
 from .site_search import search_entry
 from .timelimit import TimeUp, cpu_time_limit
@@ -82,9 +90,10 @@ def _read(source: Source) -> tuple[FrontMatter | None, Diagnostic | None]:
 
 
 def _body(
-    source: Source, front: FrontMatter, config: SiteConfig
+    source: Source, front: FrontMatter, config: SiteConfig, title: str
 ) -> tuple[str, tuple[Reference, ...], list[Diagnostic]]:
-    """The body as sanitised HTML, its links, images and embeds, and its problems."""
+    """The body as sanitised HTML, its links, images and embeds, and its problems (`title`:
+    the item's, which the page shows above the body)."""
     body = unicodedata.normalize("NFC", front.body)
     context = BodyContext(source.rel, config.base_path, config.video_hosts)
     try:
@@ -99,17 +108,10 @@ def _body(
     demoted = demote_headings(rendered, raw_html)
     html, escapes = sanitise(demoted, context)
     html, unseen = _without_controls(source, front, accessible(without_empty_images(html)))
-    unseen += _left_out(source, front, demoted, raw_html)
-    unseen += _images(source, front, images(demoted))
-    problems = [
-        error(
-            source.display,
-            front.body_line,
-            f"liên kết '{url}' trỏ ra ngoài thư mục nội dung; chép tệp vào trong content/ "
-            "rồi liên kết tới đó, hoặc dùng địa chỉ đầy đủ https://...",
-        )
-        for url in escapes
-    ]
+    unseen += unkept_markup(source, front, demoted, raw_html)
+    unseen += picture_problems(source, front, images(demoted))
+    unseen += local_links(source, front, links_to_local_files(demoted))
+    problems = escaping_links(source, front, escapes)
     problems += unseen + _mixed_normalisation(source.display, front.text)
     if not html.strip():
         problems.append(warning(
@@ -117,102 +119,8 @@ def _body(
             "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
         ))  # fmt: skip
     refs = references(html)
-    for ref in refs:
-        if ref.tag == "iframe" and not ref.url:
-            problems.append(warning(
-                source.display, line_in(front.text, "<iframe"),
-                "khung nhúng <iframe> bị bỏ: chỉ giữ video https từ các máy chủ trong "
-                "'video_hosts' của site.yaml",
-            ))  # fmt: skip
-        if ref.tag == "img" and not (ref.alt or "").strip():
-            name = unquote(ref.url.rsplit("/", 1)[-1])
-            problems.append(warning(
-                source.display, line_in(front.text, name),
-                f"ảnh '{name}' không có mô tả; viết ![mô tả ngắn về ảnh]({name}) để người "
-                "khiếm thị và máy tìm kiếm hiểu ảnh",
-            ))  # fmt: skip
+    problems += dropped_frames(source, front, refs) + repeated_title(source, front, title, html)
     return html, refs, problems
-
-
-def _left_out(
-    source: Source, front: FrontMatter, rendered: str, raw_html: bool
-) -> list[Diagnostic]:
-    """One warning for the tags and links of the body that the page does not keep."""
-    dropped = left_out(rendered, raw_html)
-    if not dropped:
-        return []
-    # A needle not in the file (an address written with entities) points nowhere.
-    lines = [line_in(front.text, needle) for _, needle in dropped if needle in front.text]
-    return [warning(
-        source.display, min(lines, default=front.body_line),
-        f"{', '.join(what for what, _ in dropped)} không được giữ trên trang, chỉ liên kết "
-        "http, https, mailto, tel và các thẻ HTML thông dụng; hãy sửa lại, với ảnh thì lưu "
-        "thành tệp cạnh bài viết rồi chèn ![mô tả](ten-anh.png)",
-    )]  # fmt: skip
-
-
-# How to put a picture in an article, for messages about one that cannot be shown.
-_PICTURE_HOW = "lưu ảnh thành tệp đặt cạnh bài viết rồi chèn ![mô tả](ten-anh.jpg)"
-# Why a picture pasted from Word cannot be shown, by its address's scheme ({url}: as written).
-_PASTED_WHY = {
-    "file": "trỏ tới tệp trên máy tính của người soạn ('{url}'), người đọc không mở được",
-    "data": "được dán thẳng vào bài (địa chỉ data:...), trang web không giữ được ảnh dán",
-}
-
-
-def _images(source: Source, front: FrontMatter, pictures: list[Reference]) -> list[Diagnostic]:
-    """An error for each picture pasted from Word (its address a file on the editor's
-    computer, or its bytes), and a warning for each without an address, which the page
-    leaves out: each at its own line."""
-    if all(picture.url and not pasted(picture.url) for picture in pictures):
-        return []  # most bodies: the file's text need not be looked through
-    problems = []
-    lines = _Lines(front)
-    for picture in pictures:
-        what = f"ảnh '{picture.alt.strip()}'" if (picture.alt or "").strip() else "ảnh"
-        scheme = pasted(picture.url)
-        if scheme is not None:
-            why = _PASTED_WHY[scheme].format(url=unquote(picture.url))
-            problems.append(error(
-                source.display, lines.of(picture.url, f"{scheme}:"),
-                f"{what} {why}; {_PICTURE_HOW}",
-            ))  # fmt: skip
-        elif not picture.url:
-            alt = picture.alt or ""
-            problems.append(warning(
-                source.display, lines.of(f"![{alt}]", "<img"),
-                f"{what} không có địa chỉ nên bị bỏ khỏi trang; {_PICTURE_HOW}",
-            ))  # fmt: skip
-        else:
-            lines.of(picture.url)  # found, so that a later one is looked for after it
-    return problems
-
-
-class _Lines:
-    """The lines of what a body writes, each looked for after the one found before: the
-    same picture pasted twice is at two lines, and the front matter is not looked in."""
-
-    def __init__(self, front: FrontMatter) -> None:
-        # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the lines.
-        self.text = unicodedata.normalize("NFC", front.text)
-        self.line = front.body_line
-        self.position = _body_start(self.text, front.body_line)
-
-    def of(self, *needles: str) -> int:
-        """The line of the first of `needles` found; the last line found if none is."""
-        for needle in needles:
-            found = self.text.find(needle, self.position) if needle else -1
-            if found >= 0:
-                line = self.line + self.text.count("\n", self.position, found)
-                self.line, self.position = line + needle.count("\n"), found + len(needle)
-                return line
-        return self.line
-
-
-def _body_start(text: str, body_line: int) -> int:
-    """The offset in a file's `text` of its line `body_line`: where its body starts."""
-    head = text.split("\n", body_line - 1)[: body_line - 1]
-    return min(sum(len(line) + 1 for line in head), len(text))
 
 
 def _without_controls(
@@ -261,6 +169,18 @@ def file_slug(rel: str) -> str:
     return stem
 
 
+def file_date(rel: str) -> date | None:
+    """The date a file name starts with ("2024-11-08-bai.md"), which file_slug leaves out of
+    the slug, if it is one of the calendar."""
+    stem = rel.rsplit("/", 1)[-1]
+    if file_slug(rel) == stem.removesuffix(".md") or not stem[:10].replace("-", "").isdigit():
+        return None
+    try:
+        return date.fromisoformat(stem[:10])
+    except ValueError:  # 2024-13-45: a name, not a date
+        return None
+
+
 def _image(value: str, source_rel: str) -> str:
     """`image:` as written, made site-relative like a body link; absolute URLs stay as they are."""
     if not value or "://" in value:
@@ -277,8 +197,9 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
         return Parsed(None, (problem,) if problem else ())
     fields = Fields(source, front)
     fields.unknown_keys(ARTICLE_KEYS)
-    title = fields.text("title", required=True)
+    title = fields.title()
     date = fields.date("date", config, required=True)
+    fields.named_date(file_date(source.rel), date)
     slug = fields.slug(file_slug(source.rel))
     values = {key: fields.text(key) for key in _TEXT_KEYS}
     fields.check_address("image", values["image"])
@@ -286,7 +207,7 @@ def parse_article(source: Source, category: str, config: SiteConfig) -> Parsed:
     draft = fields.flag("draft")
     tags = fields.tags()
     fields.doubtful(config, category, values, date, updated)
-    html, refs, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config, title)
     problems = (*fields.problems, *body_problems)
     if not title or date is None or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
@@ -312,13 +233,13 @@ def parse_page(source: Source, config: SiteConfig) -> Parsed:
         return Parsed(None, (problem,) if problem else ())
     fields = Fields(source, front)
     fields.unknown_keys(PAGE_KEYS)
-    title = fields.text("title", required=True)
+    title = fields.title()
     slug = fields.slug(file_slug(source.rel))
     summary = fields.text("summary")
     fields.date("date", config)
     fields.date("updated", config)
     draft = fields.flag("draft")
-    html, refs, body_problems = _body(source, front, config)
+    html, refs, body_problems = _body(source, front, config, title)
     problems = (*fields.problems, *body_problems)
     if not title or not slug or any(p.severity == "error" for p in problems):
         return Parsed(None, problems)
@@ -332,39 +253,17 @@ def _origin(
     source: Source, front: FrontMatter, html: str, links: tuple[SiteLink, ...],
     *known: tuple[str, int],
 ) -> Origin:  # fmt: skip
-    """Where `source` is, with the line of each file its body links to (for later messages)."""
-    md_files = [m.group(1).rsplit("/", 1)[-1] for m in MD_LINK.finditer(html)]
+    """Where `source` is, with the line of each link of its body to an article's file (by its
+    address in `html`) or into the site (by its path), in order (for later messages)."""
+    md_links = list(MD_LINK.finditer(html))
     lines = known
-    if md_files or links:
-        text = unicodedata.normalize("NFC", front.text)
-        lines += tuple(
-            (name, _line(text, name, front.body_line)) for name in dict.fromkeys(md_files)
-        )
-        body = _body_start(text, front.body_line)
-        rels = dict.fromkeys(link.rel for link in links)
-        lines += tuple((rel, _link_line(text, body, rel, front.body_line)) for rel in rels)
-    return Origin(source.rel, source.display, lines, md_links=bool(md_files))
-
-
-def _link_line(text: str, body: int, rel: str, default: int) -> int:
-    """The line of the body (from offset `body` of `text`) that links to the site's path
-    `rel`: the longest end of the path it writes ("anh-2/a.png" of "tin/anh-2/a.png"), not
-    the first "a.png" of the file, which may be another folder's, or the header's `image:`."""
-    parts = unquote(rel.rstrip("/")).split("/")
-    for start in range(len(parts)):
-        found = text.find("/".join(parts[start:]), body)
-        if found >= 0:
-            return text.count("\n", 0, found) + 1
-    return _line(text, parts[-1], default)
-
-
-def _line(text: str, name: str, default: int) -> int:
-    """The line of a file's `name` in `text`, where it may be percent-encoded
-    ("t%C3%A0i%20li%E1%BB%87u.pdf"), or `default` if it is not there."""
-    if name in text:
-        return text_line(text, name)
-    lines = enumerate(text.split("\n"), 1)
-    return next((n for n, line in lines if "%" in line and name in unquote(line)), default)
+    if md_links:
+        where = BodyLines(front)
+        lines += tuple((match[0], where.of_link(match[1])) for match in md_links)
+    if links:
+        where = BodyLines(front)
+        lines += tuple((link.rel, where.of_link(link.rel)) for link in links)
+    return Origin(source.rel, source.display, lines, md_links=bool(md_links))
 
 
 @fast_pickle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -72,12 +73,14 @@ def check_references(
     ]  # fmt: skip
     published: tuple[Article | Page, ...] = (*site.articles, *site.pages)
     for item in published:
+        seen: Counter[str] = Counter()  # each link is told at its own line
         for link in links[item.source]:
             rel = link.rel
+            seen[rel] += 1
             if output_file(rel, written) is not None or rel in unpublished:
                 continue
             source = sources.get(item.source)
-            line = source.line_of(link.rel) if source else 1
+            line = source.line_of(rel, seen[rel] - 1) if source else 1
             what = "ảnh" if link.tag == "img" else "liên kết"
             problems.append(error(
                 item.source, line,
