@@ -184,7 +184,10 @@ def test_an_article_renamed_to_another_markdown_name_is_rebuilt_like_an_md_file(
     result = built.build()
     assert (result.code, result.err) == (0, "")
     _same_as_clean_build(built, tmp_path)
-    built.write(renamed.relative_to(built.root).as_posix(), article("Bài số 5", body="**Mới**."))
+    built.write(
+        renamed.relative_to(built.root).as_posix(),
+        article("Bài số 5", "2021-03-05 08:00", body="**Mới**."),
+    )
     assert built.build().code == 0
     assert built.html(f"{CAT}/bai-5/index.html").xpath("string(//div[@class='body']//strong)") == (
         "Mới"

@@ -15,9 +15,9 @@ def _hrefs(site, rel: str) -> dict[str, str]:
 def test_every_markdown_name_is_an_article_at_the_address_its_name_gives(make_site):
     body = "[B](Bai-Moi.MD) [C](2020-01-03-c.markdown) [D](d.Mdown) [L](../pages/lien-he.mkd)"
     site = make_site({
-        f"content/{CAT}/2020-01-01-a.md": article("A", body=body),
+        f"content/{CAT}/2020-01-01-a.md": article("A", "2020-01-01", body=body),
         f"content/{CAT}/Bai-Moi.MD": article("B"),
-        f"content/{CAT}/2020-01-03-c.markdown": article("C"),
+        f"content/{CAT}/2020-01-03-c.markdown": article("C", "2020-01-03"),
         f"content/{CAT}/d.Mdown": article("D"),
         f"content/{CAT}/e.MKD": article("E"),
         "content/pages/lien-he.mkd": article("Liên hệ"),
