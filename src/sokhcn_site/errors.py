@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -46,12 +45,6 @@ def warning(path: str, line: int, message: str) -> Diagnostic:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
-
-
-def line_in(text: str, needle: str) -> int:
-    """The 1-based line of the first `needle` in a file's text, or 1 when it is not there."""
-    # Bodies are NFC from parse on; the file may be NFD. Normalising keeps the line count.
-    return text_line(unicodedata.normalize("NFC", text), needle)
 
 
 def text_line(text: str, needle: str) -> int:
