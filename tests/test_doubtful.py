@@ -50,20 +50,20 @@ def test_a_file_name_dated_otherwise_than_the_article_is_told_at_the_date(make_s
     assert site.html("tin/a/index.html") is not None
 
 
-def test_a_title_longer_than_200_characters_is_told_with_its_length(make_site):
-    long = "Hội nghị " + "khoa học và công nghệ " * 9  # 9 + 22 * 9 = 207 characters
+def test_a_title_longer_than_300_characters_is_told_with_its_length(make_site):
+    long = "Hội nghị " + "khoa học và công nghệ " * 14  # 9 + 22 * 14 = 317 characters
     site = make_site({
         "content/tin/2024-11-08-a.md": article(long.strip(), "2024-11-08"),
-        "content/tin/2024-11-08-b.md": article("x" * 200, "2024-11-08"),
-        "content/pages/p.md": f"---\ntitle: {'Trang ' * 40}\n---\nNội dung.\n",
+        "content/tin/2024-11-08-b.md": article("x" * 300, "2024-11-08"),
+        "content/pages/p.md": f"---\ntitle: {'Trang ' * 60}\n---\nNội dung.\n",
     })  # fmt: skip
     result = site.build()
     assert result.code == 0
     assert _warnings(result) == [
-        f"p.md:2: tiêu đề dài {len(('Trang ' * 40).strip())} ký tự, quá dài cho một tiêu đề: "
+        f"p.md:2: tiêu đề dài {len(('Trang ' * 60).strip())} ký tự, quá dài cho một tiêu đề: "
         "trên điện thoại nó chiếm cả màn hình, máy tìm kiếm chỉ hiện phần đầu; hãy rút gọn còn "
-        "tối đa 200 ký tự, đưa phần còn lại vào 'summary' hoặc nội dung",
+        "tối đa 300 ký tự, đưa phần còn lại vào 'summary' hoặc nội dung",
         f"2024-11-08-a.md:2: tiêu đề dài {len(long.strip())} ký tự, quá dài cho một tiêu đề: "
         "trên điện thoại nó chiếm cả màn hình, máy tìm kiếm chỉ hiện phần đầu; hãy rút gọn còn "
-        "tối đa 200 ký tự, đưa phần còn lại vào 'summary' hoặc nội dung",
+        "tối đa 300 ký tự, đưa phần còn lại vào 'summary' hoặc nội dung",
     ]
