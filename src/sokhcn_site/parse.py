@@ -172,11 +172,11 @@ def file_slug(rel: str) -> str:
 def file_date(rel: str) -> date | None:
     """The date a file name starts with ("2024-11-08-bai.md"), which file_slug leaves out of
     the slug, if it is one of the calendar."""
-    stem = rel.rsplit("/", 1)[-1]
-    if file_slug(rel) == stem.removesuffix(".md") or not stem[:10].replace("-", "").isdigit():
+    name = rel.rsplit("/", 1)[-1]
+    if file_slug(rel) == (markdown_stem(name) or name) or not name[:10].replace("-", "").isdigit():
         return None
     try:
-        return date.fromisoformat(stem[:10])
+        return date.fromisoformat(name[:10])
     except ValueError:  # 2024-13-45: a name, not a date
         return None
 
