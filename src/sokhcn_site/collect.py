@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from .config import how_to_declare
 from .dates import format_date
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
@@ -108,8 +109,9 @@ def _undeclared_categories(config: SiteConfig, articles: Sequence[Article]) -> l
         problems.append(error(
             article.source, 1,
             f"chuyên mục '{article.category}' chưa được khai báo trong 'categories' của "
-            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo hoặc khai báo thêm "
-            f"chuyên mục này (đã khai báo: {', '.join(declared)})",
+            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo ({', '.join(declared)}), "
+            "hoặc khai báo thêm chuyên mục này: "
+            + how_to_declare(article.category, article.category_label),
         ))  # fmt: skip
     return problems
 

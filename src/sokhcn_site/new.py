@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .config import how_to_declare
 from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
@@ -67,10 +68,14 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
         return None
     known = declared or sorted(_folders(content))
     listed = ", ".join(known) if known else "(chưa có)"
+    declare = (
+        f"khai báo '{category}': {how_to_declare(category)}"
+        if declared
+        else f"khai báo '{category}' trong mục categories: của site.yaml"
+    )
     return (
         f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
-        f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
-        "của site.yaml"
+        f"Chọn một trong số đó, hoặc {declare}"
     )
 
 
