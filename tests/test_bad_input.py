@@ -244,3 +244,28 @@ def test_a_file_name_that_is_not_utf8_is_an_error(make_site):
         f"{site.root}/content/{CAT}/anh-\\udcff.jpg:1: error: tên tệp không phải chữ UTF-8 "
         "(thường do giải nén tệp zip cũ); đổi tên tệp\n"
     )
+
+
+def test_a_bad_entry_of_site_yaml_is_reported_at_its_own_line(make_site):
+    """A long `categories:` or `menu:` is fixed at the entry the message names."""
+    site = make_site({f"content/{CAT}/a.md": article()})
+    site.write("site.yaml", (
+        "name: Sở Thử\nbase_url: https://example.test/\n"
+        "categories:\n  tin: Tin\n  Thông Báo: Thông báo\n  khoa-hoc:\n"  # 3-6
+        "menu:\n  - title: Tin\n    url: tin/\n  - title: Không có url\n"  # 7-10
+        "footer:\n  name: Sở\n  mail: a@b.test\n"  # 11-13
+        "defaults:\n  tac-gia: A\n"  # 14-15
+        "video_hosts:\n  - www.youtube.com\n  - [youtube.com]\n"  # 16-18
+    ))  # fmt: skip
+    result = site.build()
+    assert result.code == 2
+    path = site.root / "site.yaml"
+    assert result.err.splitlines() == [
+        f"{path}:5: error: category 'Thông Báo' is not a slug (try 'thong-bao')",
+        f"{path}:6: error: category 'khoa-hoc' needs a display name",
+        f"{path}:10: error: each 'menu' entry must have exactly 'title' and 'url'",
+        f"{path}:13: error: unknown footer key 'mail'; known: name, address, phone, fax, email, "
+        "editor_in_chief",
+        f"{path}:15: error: unknown defaults key 'tac-gia'; known: author, department",
+        f"{path}:18: error: 'video_hosts' must be a list of strings",
+    ]

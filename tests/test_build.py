@@ -336,6 +336,33 @@ def test_a_category_field_the_site_yaml_overrides_is_a_warning(make_site):
     )
 
 
+def test_an_undeclared_category_is_told_with_the_line_to_add_to_site_yaml(make_site):
+    site = make_site(
+        {f"content/{CAT}/a.md": article("A"), "content/thong-bao/b.md": article("B"),
+         "content/khoa-hoc/c.md": article("C", category="Khoa học: đổi mới")},
+        {"categories": {CAT: "Tin hoạt động"}},
+    )  # fmt: skip
+    result = site.build()
+    assert result.code == 1
+    told = "chuyển bài vào một thư mục đã khai báo (tin-hoat-dong-cua-so), hoặc khai báo thêm "
+    told += "chuyên mục này: mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng "
+    assert result.err.splitlines() == [
+        f"{site.root}/content/khoa-hoc/c.md:1: error: chuyên mục 'khoa-hoc' chưa được khai báo "
+        f"trong 'categories' của site.yaml; {told}`  khoa-hoc: 'Khoa học: đổi mới'` (hai dấu "
+        "cách ở đầu dòng)",
+        f"{site.root}/content/thong-bao/b.md:1: error: chuyên mục 'thong-bao' chưa được khai báo "
+        f"trong 'categories' của site.yaml; {told}`  thong-bao: Tên chuyên mục` (hai dấu cách ở "
+        "đầu dòng, thay 'Tên chuyên mục' bằng tên hiện cho người đọc)",
+    ]
+    # The line, added as told, is what the build wanted.
+    config = (site.root / "site.yaml").read_text("utf-8")
+    config = config.replace("categories:\n", "categories:\n  thong-bao: Thông báo\n"
+                            "  khoa-hoc: 'Khoa học: đổi mới'\n")  # fmt: skip
+    site.write("site.yaml", config)
+    assert site.build().code == 0
+    assert site.html("khoa-hoc/index.html").findtext(".//h1") == "Khoa học: đổi mới"
+
+
 def test_category_names_from_config_else_front_matter_then_folder(make_site):
     site = make_site(
         {"content/mot/a.md": article("A", category="Không dùng"),

@@ -99,6 +99,11 @@ def test_a_folder_site_yaml_does_not_list_is_refused_as_the_build_would(make_sit
     result = _new(site, "Thông báo mới", "--category", "thong-bao", "--date", "2024-01-02")
     assert result.code == 1
     assert "error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. " in result.err
+    assert result.err.rstrip().endswith(
+        "hoặc khai báo 'thong-bao': mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng "
+        "`  thong-bao: Tên chuyên mục` (hai dấu cách ở đầu dòng, thay 'Tên chuyên mục' bằng tên "
+        "hiện cho người đọc)"
+    )
     assert not (site.root / "content/thong-bao/2024-01-02-thong-bao-moi.md").exists()
 
 
@@ -128,6 +133,30 @@ def test_a_title_whose_address_is_taken_is_refused(make_site, name):
     other = (site.root / f"content/tin/{name}").as_posix()
     assert f"error: bài {other} đã dùng đường dẫn 'tin-moi'" in result.err
     assert not (site.root / "content/tin/2024-12-20-tin-moi.md").exists()
+
+
+def test_an_address_set_by_another_articles_slug_line_is_taken_as_the_build_takes_it(make_site):
+    site = make_site({
+        "content/tin/2024-11-01-thong-bao.md": article("Thông báo", "2024-11-01", slug="Tin Mới"),
+        "content/tin/2024-12-19-tin-cu.md": article("Tin cũ", "2024-12-19", slug="khac"),
+        "content/tin/2024-12-18-hong.md": "---\ntitle: [chưa đóng\n---\nx\n",
+        "content/tin/2024-12-17-ma-khac.md": "---\ntitle: Tin\n---\n".encode("utf-16"),
+        "content/tin/2024-12-16-mo.md": "---\ntitle: Chưa đóng\n",
+    }, CONFIG)  # fmt: skip
+    result = _new(site, "Tin mới", "--category", "tin", "--date", "2024-12-20")
+    assert result.code == 1
+    other = (site.root / "content/tin/2024-11-01-thong-bao.md").as_posix()
+    assert f"error: bài {other} đã dùng đường dẫn 'tin-moi'" in result.err
+    assert not (site.root / "content/tin/2024-12-20-tin-moi.md").exists()
+    # `tin-cu` is free: its file's `slug:` line gives it another address.
+    freed = _new(site, "Tin cũ", "--category", "tin", "--date", "2024-12-20")
+    assert freed.code == 0, freed.err
+    assert (site.root / "content/tin/2024-12-20-tin-cu.md").is_file()
+    assert "đã được dùng" not in site.check().err  # the build agrees: no address used twice
+    # A broken header stands for its file name's address, as it will once it is mended.
+    broken = _new(site, "Hỏng", "--category", "tin", "--date", "2024-12-20")
+    assert broken.code == 1
+    assert "2024-12-18-hong.md đã dùng đường dẫn 'hong'" in broken.err
 
 
 def test_a_long_title_gives_a_file_name_the_disk_takes(make_site):

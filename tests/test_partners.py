@@ -157,12 +157,18 @@ def _box(site) -> dict[str, list[tuple[str, str | None, str]]]:
 
 
 def _warnings(site, result) -> list[str]:
-    lines = (site.root / "site.yaml").read_text("utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if text.startswith("partner_feeds:"))
-    warnings = result.err.splitlines()
-    prefix = f"{site.root / 'site.yaml'}:{line}: warning: "
-    assert all(w.startswith(prefix) for w in warnings), warnings
-    return [w.removeprefix(prefix) for w in warnings]
+    """The build's warnings, each checked to point at the site.yaml entry of the feed it names."""
+    path = site.root / "site.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    entries = {text.removeprefix("- name: "): n for n, text in enumerate(lines, 1)
+               if text.startswith("- name: ")}  # fmt: skip
+    messages = []
+    for warning in result.err.splitlines():
+        name = warning.split("nguồn tin '", 1)[1].split("'", 1)[0]
+        prefix = f"{path}:{entries[name]}: warning: "
+        assert warning.startswith(prefix), warning
+        messages.append(warning.removeprefix(prefix))
+    return messages
 
 
 def _closed_port() -> int:
@@ -300,12 +306,12 @@ def test_bad_partner_settings_are_configuration_errors(make_site):
     assert result.code == 2
     path = site.root / "site.yaml"
     lines = path.read_text("utf-8").splitlines()
-    feeds = next(n for n, text in enumerate(lines, 1) if text.startswith("partner_feeds:"))
     timeout = next(n for n, text in enumerate(lines, 1) if text.startswith("partner_timeout:"))
-    assert result.err.splitlines() == [
+    bo, unnamed, tinh = (n for n, text in enumerate(lines, 1) if text.startswith("- "))
+    assert result.err.splitlines() == [  # each entry's at its own line
         f"{path}:{timeout}: error: 'partner_timeout' must be a number of seconds greater than 0",
-        f"{path}:{feeds}: error: each 'partner_feeds' entry needs 'name', 'url' and optionally "
+        f"{path}:{bo}: error: partner feed 'Bộ': 'url' must be an http(s) URL",
+        f"{path}:{unnamed}: error: each 'partner_feeds' entry needs 'name', 'url' and optionally "
         "'items'",
-        f"{path}:{feeds}: error: partner feed 'Bộ': 'url' must be an http(s) URL",
-        f"{path}:{feeds}: error: partner feed 'Tỉnh': 'items' must be at least 1",
+        f"{path}:{tinh}: error: partner feed 'Tỉnh': 'items' must be at least 1",
     ]

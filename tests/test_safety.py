@@ -186,6 +186,43 @@ def test_links_to_other_article_files_become_their_urls(make_site):
     ]
 
 
+def test_a_link_whose_letters_differ_from_the_files_only_in_case_names_the_file(make_site):
+    """Windows takes `anh.jpg` for `Anh.JPG`; the web server does not: still an error, which
+    names the file when one alone is so."""
+    body = (
+        "[bài mới](2024-01-02-bai-moi.md)\n\n![Ảnh](anh/anh.jpg)\n\n"
+        "[Kế hoạch](Tai-Lieu/ke-hoach.PDF)\n\n![Hai](anh/Hai.jpg)\n\n[mất](khong-co.md)"
+    )
+    site = make_site({
+        f"content/{CAT}/2024-01-02-Bai-Moi.MD": article("Bài mới", "2024-01-02"),
+        f"content/{CAT}/anh/Anh.JPG": b"jpg",
+        f"content/{CAT}/anh/hai.jpg": b"jpg",  # two files: no guess
+        f"content/{CAT}/anh/HAI.jpg": b"jpg",
+        f"content/{CAT}/tai-lieu/Ke-Hoach.pdf": b"pdf",
+        f"content/{CAT}/2024-01-03-a.md": article("A", "2024-01-03", body, image="anh/ANH.jpg"),
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 1
+    case = ("tên chỉ khác ở chữ hoa, chữ thường: trang web phân biệt chữ hoa với chữ thường "
+            "(Windows thì không), hãy viết liên kết với đúng từng chữ như tên tệp")  # fmt: skip
+    where = f"{site.root}/content/{CAT}/2024-01-03-a.md"
+    assert result.err.splitlines() == [
+        f"{where}:4: error: ảnh chia sẻ 'image: {CAT}/anh/ANH.jpg' không có trong trang web; "
+        f"có tệp '/{CAT}/anh/Anh.JPG', {case}",
+        f"{where}:6: error: liên kết tới '{CAT}/2024-01-02-bai-moi.md' nhưng không có bài viết "
+        f"đó; có bài '{CAT}/2024-01-02-Bai-Moi.MD', {case}",
+        f"{where}:8: error: ảnh '/{CAT}/anh/anh.jpg' trỏ tới tệp không có trong trang web; có "
+        f"tệp '/{CAT}/anh/Anh.JPG', {case}",
+        f"{where}:10: error: liên kết '/{CAT}/Tai-Lieu/ke-hoach.PDF' trỏ tới tệp không có trong "
+        f"trang web; có tệp '/{CAT}/tai-lieu/Ke-Hoach.pdf', {case}",
+        f"{where}:12: error: ảnh '/{CAT}/anh/Hai.jpg' trỏ tới tệp không có trong trang web; kiểm "
+        "tra tên tệp (chữ hoa, chữ thường, dấu) và đường dẫn: tệp đặt cạnh bài viết thì viết "
+        "đường dẫn tính từ thư mục của bài, tệp trong static/ thì viết /static/...",
+        f"{where}:14: error: liên kết tới '{CAT}/khong-co.md' nhưng không có bài viết đó; kiểm "
+        "tra tên tệp (cả phần ngày ở đầu tên) hoặc bỏ liên kết",
+    ]
+
+
 def _tree(root):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
 

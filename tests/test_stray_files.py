@@ -135,6 +135,20 @@ def test_backups_in_static_are_left_out_with_a_warning_as_in_content(make_site):
     assert not [p for p in published if "lock" in p]
 
 
+def test_hidden_markdown_files_in_static_are_left_out_without_a_word(make_site):
+    """static/ holds the maintainers' CSS and scripts, no articles: advice to take the dot off
+    to publish an article would be wrong there. It is left out, as hidden files are."""
+    site = make_site({
+        f"content/{CAT}/2024-11-02-a.md": article("A", "2024-11-02"),
+        "static/.ghi-chu.md": "Ghi chú của người bảo trì.",
+        "static/css/.nhap/cu.md": "Bản cũ.",
+        "static/css/.nhap/cu.css": "p {}",
+    })  # fmt: skip
+    result = site.build()
+    assert (result.code, result.err) == (0, "")
+    assert not [p for p in _published(site) if "ghi-chu" in p or "nhap" in p]
+
+
 def test_a_file_left_out_by_its_name_is_not_read(make_site, monkeypatch):
     from test_incremental import _reads
 

@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from .config import how_to_declare
 from .dates import format_date
 from .discover import RESERVED
 from .errors import Diagnostic, error, warning
 from .listings import PAGINATION, site_listings
 from .markup import MD_LINK
 from .model import Article, ArticleLink, Category, Origin, Page, Site, SiteConfig, Teaser
+from .references import by_case, case_hint
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -108,8 +110,9 @@ def _undeclared_categories(config: SiteConfig, articles: Sequence[Article]) -> l
         problems.append(error(
             article.source, 1,
             f"chuyên mục '{article.category}' chưa được khai báo trong 'categories' của "
-            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo hoặc khai báo thêm "
-            f"chuyên mục này (đã khai báo: {', '.join(declared)})",
+            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo ({', '.join(declared)}), "
+            "hoặc khai báo thêm chuyên mục này: "
+            + how_to_declare(article.category, article.category_label),
         ))  # fmt: skip
     return problems
 
@@ -141,6 +144,7 @@ def _link_items(
     `shown` holds the sources of published items; the result is keyed by source.
     """
     by_rel = {source.rel: item for source, item in items}
+    rel_by_case = by_case(by_rel)
     problems: list[Diagnostic] = []
     linked: dict[str, Article | Page] = {}
     for source, item in items:
@@ -154,10 +158,15 @@ def _link_items(
             line = source.line_of(match[0], seen[match[0]])
             seen[match[0]] += 1
             if target is None:
+                found = rel_by_case(match.group(1))
+                advice = (
+                    "kiểm tra tên tệp (cả phần ngày ở đầu tên) hoặc bỏ liên kết"
+                    if found is None
+                    else f"có bài {case_hint(found)}"
+                )
                 problems.append(error(
                     source.display, line,
-                    f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; kiểm tra tên tệp "
-                    "(cả phần ngày ở đầu tên) hoặc bỏ liên kết",
+                    f"liên kết tới '{match.group(1)}' nhưng không có bài viết đó; {advice}",
                 ))  # fmt: skip
                 return match.group(0)
             if target.source not in shown:

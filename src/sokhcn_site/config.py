@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+
 from .errors import Diagnostic, error
 from .frontmatter import decode
 from .model import Defaults, Footer, MenuItem, PartnerFeed, SiteConfig
 from .slugs import is_slug, slug_of
-from .yamlio import YamlProblem, holds_control_characters, load_mapping
+from .yamlio import YamlMapping, YamlProblem, holds_control_characters, load_mapping
 
 _R = TypeVar("_R")
 
@@ -26,12 +28,21 @@ _PARTNER_KEYS = ("name", "url", "items")
 
 
 class _Checker:
-    def __init__(self, path: str, data: dict[str, Any], lines: dict[str, int]) -> None:
-        self.path, self.data, self.lines = path, data, lines
+    def __init__(self, path: str, mapping: YamlMapping) -> None:
+        self.path, self.data, self.lines = path, mapping.data, mapping.lines
+        self.entries = mapping.entries
         self.problems: list[Diagnostic] = []
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(error(self.path, self.lines.get(key, 1), message))
+
+    def entry_line(self, key: str, entry: str | int) -> int:
+        """The line of one entry of `key`'s mapping (by its key) or list (by its index): a
+        long `categories:` or `menu:` is fixed at the entry that is wrong, not searched."""
+        return self.entries.get(key, {}).get(entry) or self.lines.get(key, 1)
+
+    def fail_entry(self, key: str, entry: str | int, message: str) -> None:
+        self.problems.append(error(self.path, self.entry_line(key, entry), message))
 
     def text(self, key: str, default: str = "") -> str:
         value = self.data.get(key, default)
@@ -56,16 +67,31 @@ class _Checker:
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             self.fail(key, f"'{key}' must be a list of strings")
             return ()
-        return tuple(v.strip().lower() for v in value)
+        for index, entry in enumerate(value):
+            if not isinstance(entry, str):
+                self.fail_entry(key, index, f"'{key}' must be a list of strings")
+        return tuple(v.strip().lower() for v in value if isinstance(v, str))
 
 
 def is_web_url(url: str) -> bool:
     """An absolute http(s) URL: the only kind of link we accept from outside."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def how_to_declare(slug: str, name: str = "") -> str:
+    """How an editor declares the category `slug` (shown as `name`, else a placeholder): the
+    very line to add to site.yaml, which one who never edited YAML can copy as it is."""
+    shown = name or "Tên chuyên mục"
+    entry = yaml.safe_dump({slug: shown}, allow_unicode=True, width=1 << 20).strip()
+    told = "" if name else f", thay '{shown}' bằng tên hiện cho người đọc"
+    return (
+        f"mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng `  {entry}` (hai dấu cách "
+        f"ở đầu dòng{told})"
+    )
 
 
 def _base_url(checker: _Checker, override: str | None) -> str:
@@ -81,9 +107,10 @@ def _categories(checker: _Checker) -> tuple[tuple[str, str], ...]:
     result = []
     for slug, name in checker.mapping("categories").items():
         if not is_slug(slug):
-            checker.fail("categories", f"category '{slug}' is not a slug (try '{slug_of(slug)}')")
+            message = f"category '{slug}' is not a slug (try '{slug_of(slug)}')"
+            checker.fail_entry("categories", slug, message)
         elif not isinstance(name, str) or not name.strip():
-            checker.fail("categories", f"category '{slug}' needs a display name")
+            checker.fail_entry("categories", slug, f"category '{slug}' needs a display name")
         else:
             result.append((slug, name.strip()))
     return tuple(result)
@@ -92,9 +119,10 @@ def _categories(checker: _Checker) -> tuple[tuple[str, str], ...]:
 def _menu(checker: _Checker) -> tuple[MenuItem, ...]:
     value = checker.data.get("menu") or []
     items = []
-    for entry in value if isinstance(value, list) else [None]:
+    for index, entry in enumerate(value if isinstance(value, list) else [None]):
         if not (isinstance(entry, dict) and set(entry) == {"title", "url"}):
-            checker.fail("menu", "each 'menu' entry must have exactly 'title' and 'url'")
+            message = "each 'menu' entry must have exactly 'title' and 'url'"
+            checker.fail_entry("menu", index, message)
             continue
         items.append(MenuItem(str(entry["title"]), str(entry["url"]).lstrip("/")))
     return tuple(items)
@@ -105,32 +133,34 @@ def _record(checker: _Checker, key: str, kind: type[_R]) -> _R:
     fields = checker.mapping(key)
     known = tuple(f.name for f in dataclasses.fields(kind))  # type: ignore[arg-type]
     for name in sorted(fields.keys() - set(known)):
-        checker.fail(key, f"unknown {key} key '{name}'; known: {', '.join(known)}")
+        checker.fail_entry(key, name, f"unknown {key} key '{name}'; known: {', '.join(known)}")
     return kind(**{k: str(v).strip() for k, v in fields.items() if k in known and v is not None})
 
 
-def _partner(checker: _Checker, entry: object) -> PartnerFeed | None:
+def _partner(checker: _Checker, index: int, entry: object) -> PartnerFeed | None:
     hint = "each 'partner_feeds' entry needs 'name', 'url' and optionally 'items'"
     if not isinstance(entry, dict) or not {"name", "url"} <= set(entry) <= set(_PARTNER_KEYS):
-        checker.fail("partner_feeds", hint)
+        checker.fail_entry("partner_feeds", index, hint)
         return None
     name, url, items = entry["name"], entry["url"], entry.get("items", 5)
     if not isinstance(name, str) or not name.strip():
-        checker.fail("partner_feeds", "a partner feed's 'name' must be a non-empty string")
+        problem = "a partner feed's 'name' must be a non-empty string"
     elif not isinstance(url, str) or not is_web_url(url.strip()):
-        checker.fail("partner_feeds", f"partner feed '{name}': 'url' must be an http(s) URL")
+        problem = f"partner feed '{name}': 'url' must be an http(s) URL"
     elif isinstance(items, bool) or not isinstance(items, int) or items < 1:
-        checker.fail("partner_feeds", f"partner feed '{name}': 'items' must be at least 1")
+        problem = f"partner feed '{name}': 'items' must be at least 1"
     else:
-        line = checker.lines.get("partner_feeds", 1)
+        line = checker.entry_line("partner_feeds", index)
         return PartnerFeed(name.strip(), url.strip(), items, line)
+    checker.fail_entry("partner_feeds", index, problem)
     return None
 
 
 def _partners(checker: _Checker) -> tuple[PartnerFeed, ...]:
     value = checker.data.get("partner_feeds") or []
     entries = value if isinstance(value, list) else [None]
-    return tuple(p for p in (_partner(checker, e) for e in entries) if p is not None)
+    feeds = (_partner(checker, index, entry) for index, entry in enumerate(entries))
+    return tuple(feed for feed in feeds if feed is not None)
 
 
 def _seconds(checker: _Checker, key: str, default: float) -> float:
@@ -173,7 +203,7 @@ def load_config(
         return None, [error(display, 1, "the configuration is not UTF-8 text")]
     except YamlProblem as exc:
         return None, [error(display, exc.line, exc.message)]
-    checker = _Checker(display, mapping.data, mapping.lines)
+    checker = _Checker(display, mapping)
     for key in mapping.data.keys() - set(_KEYS):
         close = difflib.get_close_matches(key, _KEYS, n=1)
         checker.fail(

@@ -55,10 +55,12 @@ def _link_problem(path: Path, real_root: Path) -> str | None:
 
 
 def _walk(
-    root: Path, label: str, known: KnownDigests, left_out: LeftOut, published: str = ""
-) -> tuple[list[Source], list[Diagnostic]]:
+    root: Path, label: str, known: KnownDigests, left_out: LeftOut, published: str = "",
+    *, articles: bool = False,
+) -> tuple[list[Source], list[Diagnostic]]:  # fmt: skip
     """Every regular file below `root`, sorted; links leading outside it are refused; hidden
-    files left out, but for the folder `published` at the top; files `left_out` names, unread.
+    files left out, but for the folder `published` at the top (with a warning for hidden
+    Markdown files where `root` holds `articles`); files `left_out` names, unread.
 
     Files come folder by folder, each folder's files before its subfolders, names sorted.
     """
@@ -71,7 +73,7 @@ def _walk(
         with os.scandir(folder) as found:
             entries = sorted(found, key=_name)
         keep = published if not prefix else ""
-        entries = _unhidden(entries, f"{label}/{prefix}", keep, problems)
+        entries = _unhidden(entries, f"{label}/{prefix}", keep, articles, problems)
         subfolders = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
@@ -92,13 +94,15 @@ def _walk(
 
 
 def _unhidden(
-    entries: list[os.DirEntry[str]], place: str, keep: str, problems: list[Diagnostic]
-) -> list[os.DirEntry[str]]:
+    entries: list[os.DirEntry[str]], place: str, keep: str, articles: bool,
+    problems: list[Diagnostic],
+) -> list[os.DirEntry[str]]:  # fmt: skip
     """`entries` of the folder `place` but the hidden ones other than `keep`, with a warning
     added to `problems` for each an editor more likely meant to publish."""
     # Hidden files belong to tools (.gitkeep, .DS_Store) and stay out of the site; a hidden
     # article (or a hidden folder of them: '.nhap/') or a misplaced .well-known is more likely
-    # a slip of the hand than a wish.
+    # a slip of the hand than a wish. Where no articles go (static/: the maintainers' CSS and
+    # scripts), a hidden Markdown file is no article, and advice to publish it would be wrong.
     kept = []
     for entry in entries:
         if not entry.name.startswith(".") or entry.name == keep:
@@ -109,12 +113,14 @@ def _unhidden(
                 "thư mục .well-known chỉ được đăng khi nằm ngay trong content/ "
                 "(content/.well-known/); chuyển nó về đó",
             ))  # fmt: skip
+        elif not articles:
+            continue
         elif entry.is_dir(follow_symlinks=False):
-            articles = _articles_below(entry.path)
-            if articles:
+            count = _articles_below(entry.path)
+            if count:
                 problems.append(warning(
                     place + entry.name, 1,
-                    f"thư mục ẩn (tên bắt đầu bằng dấu chấm) không được đăng, nên {articles} "
+                    f"thư mục ẩn (tên bắt đầu bằng dấu chấm) không được đăng, nên {count} "
                     "bài viết (.md) trong đó cũng không; bỏ dấu chấm ở đầu tên thư mục nếu "
                     "muốn đăng các bài này",
                 ))  # fmt: skip
@@ -323,8 +329,9 @@ def discover(content: Path, static: Path, known: KnownDigests | None = None) -> 
     records are not read, nor those left out by their names (backups, misnamed articles)."""
     known = known or {}
     content_files, problems = _walk(
-        content, content.as_posix().rstrip("/"), known, _content_left_out, WELL_KNOWN
-    )
+        content, content.as_posix().rstrip("/"), known, _content_left_out, WELL_KNOWN,
+        articles=True,
+    )  # fmt: skip
     static_files, static_problems = _walk(static, static.as_posix().rstrip("/"), known, _backup)
     problems.extend(static_problems)
     articles, pages, assets = [], [], []

@@ -100,7 +100,7 @@ class PartnerFeed:
     name: str
     url: str  # absolute http(s)
     items: int = 5  # how many to show
-    line: int = 1  # line of `partner_feeds` in site.yaml, where warnings point
+    line: int = 1  # line of its entry in site.yaml, where warnings point
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
+from .config import how_to_declare
 from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
+from .fields import Fields
+from .frontmatter import FrontMatterProblem, decode, split_front_matter
 from .listings import PAGINATION
-from .model import SiteConfig
+from .model import SiteConfig, Source
 from .names import is_markdown
 from .parse import file_slug
 from .slugs import is_slug, slug_of
@@ -67,10 +71,14 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
         return None
     known = declared or sorted(_folders(content))
     listed = ", ".join(known) if known else "(chưa có)"
+    declare = (
+        f"khai báo '{category}': {how_to_declare(category)}"
+        if declared
+        else f"khai báo '{category}' trong mục categories: của site.yaml"
+    )
     return (
         f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
-        f"Chọn một trong số đó, hoặc khai báo '{category}' trong mục categories: "
-        "của site.yaml"
+        f"Chọn một trong số đó, hoặc {declare}"
     )
 
 
@@ -89,11 +97,44 @@ def _folders(content: Path) -> set[str]:
 
 
 def _same_slug(path: Path, slug: str) -> Path | None:
-    """Another article of the folder whose file name gives the same slug (it would collide)."""
+    """Another article of the folder whose address has the same slug (it would collide)."""
     if not path.parent.is_dir():
         return None
     others = (p for p in sorted(path.parent.iterdir()) if is_markdown(p.name) and p != path)
-    return next((p for p in others if slug_of(file_slug(p.name)) == slug), None)
+    return next((p for p in others if _address(p) == slug), None)
+
+
+def _address(path: Path) -> str:
+    """The slug the build gives the article `path`: its `slug:` line's, else its file name's.
+    Only its header is read (`new` is no build); a header the build could not read gives the
+    file name's, the address the article has once it is mended."""
+    named = file_slug(path.name)
+    if not path.is_file():  # a pipe would block `new`; the build refuses anything else
+        return slug_of(named)
+    try:
+        with path.open("rb") as file:
+            head = _header(file)
+        front = split_front_matter(decode(head))
+    except (OSError, UnicodeDecodeError, FrontMatterProblem):
+        return slug_of(named)
+    source = Source(str(path), path.name, str(path), b"", (0, 0, 0, 0), head)
+    return Fields(source, front).slug(named)
+
+
+_BOM = "\ufeff".encode()
+
+
+def _header(file: BinaryIO) -> bytes:
+    """The lines of `file` up to the line that closes its front matter, or its first line
+    when no front matter opens it."""
+    lines = [file.readline()]
+    if lines[0].removeprefix(_BOM).rstrip() != b"---":
+        return lines[0]
+    for line in file:
+        lines.append(line)
+        if line.rstrip() in (b"---", b"..."):
+            break
+    return b"".join(lines)
 
 
 def create_article(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -38,13 +38,52 @@ def site_links(refs: Iterable[Reference], base_path: str) -> tuple[SiteLink, ...
     return tuple(links)
 
 
+def _candidates(path: str) -> tuple[tuple[str, str], ...]:
+    """The output files a site-relative URL path may be served from, each with what it adds."""
+    rel = unicodedata.normalize("NFC", unquote(path))
+    if rel == "" or rel.endswith("/"):
+        return ((rel + "index.html", "index.html"),)
+    return (rel, ""), (rel + "/index.html", "/index.html")  # a server redirects /x to /x/
+
+
 def output_file(path: str, outputs: set[str]) -> str | None:
     """The output file a site-relative URL path is served from, or None if there is none."""
-    rel = unicodedata.normalize("NFC", unquote(path))
-    candidates = (rel + "index.html",) if rel == "" or rel.endswith("/") else (
-        rel, rel + "/index.html"  # a web server redirects /gioi-thieu to /gioi-thieu/
-    )  # fmt: skip
-    return next((c for c in candidates if c in outputs), None)
+    return next((c for c, _ in _candidates(path) if c in outputs), None)
+
+
+def by_case(names: Iterable[str]) -> Callable[[str], str | None]:
+    """A look-up of the one name of `names` that a wanted name is but for the case of its
+    letters (None for none, or for two: no guess). Windows takes `anh.jpg` for `Anh.JPG`, so
+    an editor sees no fault in such a link; the web server does. Indexed on first use: only a
+    broken link needs it."""
+    index: dict[str, list[str]] = {}
+
+    def lookup(wanted: str) -> str | None:
+        if not index:
+            for name in names:
+                index.setdefault(name.casefold(), []).append(name)
+        found = index.get(wanted.casefold(), [])
+        return found[0] if len(found) == 1 else None
+
+    return lookup
+
+
+def case_hint(found: str) -> str:
+    """What to tell of a link that names `found` but for the case of its letters."""
+    return (
+        f"'{found}', tên chỉ khác ở chữ hoa, chữ thường: trang web phân biệt chữ hoa với chữ "
+        "thường (Windows thì không), hãy viết liên kết với đúng từng chữ như tên tệp"
+    )
+
+
+def _by_case(path: str, outputs: Callable[[str], str | None]) -> str | None:
+    """The URL path, below the base path, of the one output file that the site-relative URL
+    `path` names but for the case of its letters, or None."""
+    for candidate, added in _candidates(path):
+        found = outputs(candidate)
+        if found is not None:
+            return found[: len(found) - len(added)]
+    return None
 
 
 def check_references(
@@ -61,11 +100,18 @@ def check_references(
     `links` holds the site links of every published body, by its source.
     """
     written = set(paths)
+    outputs = by_case(written)
+
+    def advice(path: str, otherwise: str) -> str:
+        found = _by_case(path, outputs)
+        return otherwise if found is None else f"có tệp {case_hint(site.config.base_path + found)}"
+
     problems = [
         error(
             article.source, sources[article.source].line_of("image:"),
-            f"ảnh chia sẻ 'image: {article.image}' không có trong trang web; đặt ảnh cạnh bài "
-            "viết và ghi đường dẫn tính từ thư mục của bài, hoặc ghi địa chỉ https://...",
+            f"ảnh chia sẻ 'image: {article.image}' không có trong trang web; " + advice(
+                article.image, "đặt ảnh cạnh bài viết và ghi đường dẫn tính từ thư mục của "
+                "bài, hoặc ghi địa chỉ https://..."),
         )
         for article in site.articles
         if article.image and "://" not in article.image
@@ -84,8 +130,9 @@ def check_references(
             what = "ảnh" if link.tag == "img" else "liên kết"
             problems.append(error(
                 item.source, line,
-                f"{what} '{unquote(link.url)}' trỏ tới tệp không có trong trang web; kiểm tra "
-                "tên tệp (chữ hoa, chữ thường, dấu) và đường dẫn: tệp đặt cạnh bài viết thì "
-                "viết đường dẫn tính từ thư mục của bài, tệp trong static/ thì viết /static/...",
+                f"{what} '{unquote(link.url)}' trỏ tới tệp không có trong trang web; " + advice(
+                    rel, "kiểm tra tên tệp (chữ hoa, chữ thường, dấu) và đường dẫn: tệp đặt cạnh "
+                    "bài viết thì viết đường dẫn tính từ thư mục của bài, tệp trong static/ thì "
+                    "viết /static/..."),
             ))  # fmt: skip
     return problems

@@ -1,4 +1,5 @@
-"""Load a YAML mapping and remember the line of each top-level key."""
+"""Load a YAML mapping and remember the line of each top-level key, and of each entry of a
+top-level mapping or list."""
 
 from __future__ import annotations
 
@@ -62,6 +63,9 @@ class YamlMapping:
     comments: tuple[tuple[str, int], ...] = ()
     # Each top-level plain scalar as written: `title: 3.10` is the float 3.1 to YAML.
     written: dict[str, str] = field(default_factory=dict)
+    # The 1-based file line of each entry of a top-level mapping (by its key as written) or
+    # list (by its index): `categories:` and `menu:` of site.yaml are checked entry by entry.
+    entries: dict[str, dict[str | int, int]] = field(default_factory=dict)
 
 
 class YamlProblem(Exception):
@@ -106,7 +110,24 @@ def load_mapping(text: str, first_line: int = 1) -> YamlMapping:
         for key, value in node.value
         if isinstance(value, yaml.ScalarNode) and not value.style
     }
-    return YamlMapping(data, lines, tuple(duplicates), comments, written)
+    entries = _entry_lines(node, first_line)
+    return YamlMapping(data, lines, tuple(duplicates), comments, written, entries)
+
+
+def _entry_lines(node: yaml.MappingNode, first_line: int) -> dict[str, dict[str | int, int]]:
+    entries: dict[str, dict[str | int, int]] = {}
+    for key_node, value in node.value:
+        items: list[tuple[str | int, yaml.Node]]
+        if isinstance(value, yaml.MappingNode):
+            items = [(str(key.value), key) for key, _ in value.value]
+        elif isinstance(value, yaml.SequenceNode):
+            items = list(enumerate(value.value))
+        else:
+            continue
+        entries[str(key_node.value)] = {
+            entry: first_line + item.start_mark.line for entry, item in items
+        }
+    return entries
 
 
 def _comments(
