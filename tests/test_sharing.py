@@ -138,6 +138,27 @@ def test_each_listing_page_describes_itself_and_carries_open_graph(make_site):
         }, path  # fmt: skip
 
 
+def test_a_listing_page_names_its_number_one_way_in_title_heading_and_sharing(make_site):
+    files = {f"content/{CAT}/2020-01-{n:02}-bai-{n}.md": article(f"Bài {n}", f"2020-01-{n:02}")
+             for n in range(1, 4)}  # fmt: skip
+    site = make_site(files, {"page_size": 2, "categories": {CAT: "Khoa học"}})
+    assert site.build().code == 0
+    expected = {  # path: <title>, <h1>, og:title
+        "": ("Tin mới nhất - Sở Thử Nghiệm", "Tin mới nhất", "Sở Thử Nghiệm"),
+        "page/2/": ("Tin mới nhất - trang 2 - Sở Thử Nghiệm", "Tin mới nhất (trang 2)",
+                    "Tin mới nhất - trang 2"),
+        f"{CAT}/": ("Khoa học - Sở Thử Nghiệm", "Khoa học", "Khoa học"),
+        f"{CAT}/page/2/": ("Khoa học - trang 2 - Sở Thử Nghiệm", "Khoa học (trang 2)",
+                           "Khoa học - trang 2"),
+    }  # fmt: skip
+    for path, (title, heading, shared) in expected.items():
+        page = site.html(f"{path}index.html")
+        [h1] = page.xpath("//h1")
+        found = (page.findtext(".//title"), h1.text_content(), *_meta(page, "og:title"))
+        assert found == (title, heading, shared), path
+        assert _meta(page, "twitter:card") == ["summary"], path
+
+
 def test_without_a_default_image_a_listing_announces_none(make_site):
     site = make_site({f"content/{CAT}/2020-01-14-a.md": article("A")}, {"default_image": ""})
     assert site.build().code == 0

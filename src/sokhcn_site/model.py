@@ -304,6 +304,12 @@ class Listing:
     feed_path: str  # the RSS feed of the same list
     category: str | None = None  # slug, None for the home page
 
+    @property
+    def page_label(self) -> str:
+        """How the page's title, heading and description name a later page ("trang 2"); ""
+        for the first."""
+        return f"trang {self.number}" if self.number > 1 else ""
+
 
 @dataclass(frozen=True, slots=True)
 class PartnerItem:

@@ -12,13 +12,16 @@ from .model import Article, Listing, SiteConfig
 
 @dataclass(frozen=True, slots=True)
 class Sharing:
-    """What a page announces: its Open Graph values, absolute URLs, and an article's JSON-LD."""
+    """What a page announces: its <title>, its Open Graph values, absolute URLs, and an
+    article's JSON-LD."""
 
     kind: str  # og:type: "article" or "website"
-    title: str
+    page_title: str  # the page's <title>, which names the site too
+    title: str  # og:title
     description: str  # also the page's <meta name="description">
     url: str
     image: str  # "" when neither the page nor the site has one
+    card: str  # twitter:card: an article's picture is worth the large card, a list's is not
     json_ld: str = ""  # safe to print inside <script type="application/ld+json">
 
 
@@ -73,18 +76,22 @@ def article_sharing(config: SiteConfig, article: Article) -> Sharing:
     url = absolute_url(config, article.path)
     image = absolute_url(config, article.image or config.default_image)
     json_ld = script_json(news_article(config, article, url, image))
-    return Sharing("article", article.title, article.summary, url, image, json_ld)
+    page_title = f"{article.title} - {config.name}"
+    return Sharing("article", page_title, article.title, article.summary, url, image,
+                   "summary_large_image", json_ld)  # fmt: skip
 
 
 def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
     """A page of the home page's or a category's list: a description of its own for each,
     as search engines take pages that repeat one description for copies of each other."""
-    page = f" - trang {listing.number}" if listing.number > 1 else ""
+    page = f" - {listing.page_label}" if listing.page_label else ""
+    named = listing.title + page
     if listing.category is not None:
-        title, about = listing.title + page, f"Tin bài chuyên mục {listing.title}{page}"
+        title, about = named, f"Tin bài chuyên mục {listing.title}{page}"
     elif page:
-        title, about = listing.title + page, f"Tin bài mới nhất của {config.name}{page}"
+        title, about = named, f"Tin bài mới nhất của {config.name}{page}"
     else:  # the home page stands for the whole site
         title, about = config.name, config.description or config.name
     url = config.base_url + listing.path  # a listing's path is made of slugs
-    return Sharing("website", title, about, url, absolute_url(config, config.default_image))
+    image = absolute_url(config, config.default_image)
+    return Sharing("website", f"{named} - {config.name}", title, about, url, image, "summary")
