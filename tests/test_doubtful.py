@@ -27,6 +27,10 @@ def test_a_first_heading_that_repeats_the_title_is_told_at_its_line(make_site):
         "đầu bài, nên tiêu đề sẽ hiện hai lần; hãy xóa dòng này",
         f"2024-12-20-a.md:7: dòng tiêu đề '{TITLE.upper()}' lặp lại 'title': trang đã hiện "
         "tiêu đề ở đầu bài, nên tiêu đề sẽ hiện hai lần; hãy xóa dòng này",
+        # Its '#' moves '## Kết quả' down to an <h3>, right below the page's title.
+        "2024-12-21-b.md:5: đề mục 'Kết quả' bỏ qua cấp (đề mục đầu tiên của bài): trình đọc "
+        "màn hình (cho người khiếm thị) đọc bố cục bài theo cấp đề mục, bỏ qua một cấp thì bố "
+        "cục bị sai; hãy dùng cấp '#'",
     ]
 
 
@@ -66,4 +70,31 @@ def test_a_title_longer_than_300_characters_is_told_with_its_length(make_site):
         f"2024-11-08-a.md:2: tiêu đề dài {len(long.strip())} ký tự, quá dài cho một tiêu đề: "
         "trên điện thoại nó chiếm cả màn hình, máy tìm kiếm chỉ hiện phần đầu; hãy rút gọn còn "
         "tối đa 300 ký tự, đưa phần còn lại vào 'summary' hoặc nội dung",
+    ]
+
+
+def test_a_heading_that_skips_a_level_is_told_at_its_line_with_the_level_to_use(make_site):
+    """The page's title is its <h1>: a screen reader's list of headings shows a body that
+    starts at '###', or goes from '##' to '####', as a page with parts left out."""
+    skips = "Mở đầu.\n\n### Kết quả\n\n## Kết quả\n\n#### Kết quả **năm** [2024](https://a.vn)"
+    moved = "# Một\n\n### Ba\n\n## Hai"  # a body with '#' has its headings one level down
+    outline = "## A\n\n### B\n\n#### C\n\n## D\n\n> ### E\n\nG\n---\n\n<h3>H</h3>"
+    site = make_site({
+        "content/tin/2024-12-20-a.md": article(TITLE, "2024-12-20", skips),
+        "content/tin/2024-12-21-b.md": article("B", "2024-12-21", moved),
+        "content/tin/2024-12-22-c.md": article("C", "2024-12-22", outline),
+        "content/pages/p.md": "---\ntitle: P\n---\nĐoạn.\n\n<h3>Ba</h3>\n",
+    })  # fmt: skip
+    result = site.build()
+    assert result.code == 0
+    why = ("trình đọc màn hình (cho người khiếm thị) đọc bố cục bài theo cấp đề mục, bỏ qua "
+           "một cấp thì bố cục bị sai")  # fmt: skip
+    assert _warnings(result) == [
+        f"p.md:6: đề mục 'Ba' bỏ qua cấp (đề mục đầu tiên của bài): {why}; hãy dùng thẻ <h2>",
+        f"2024-12-20-a.md:7: đề mục 'Kết quả' bỏ qua cấp (đề mục đầu tiên của bài): {why}; "
+        "hãy dùng cấp '##'",
+        f"2024-12-20-a.md:11: đề mục 'Kết quả năm 2024' bỏ qua cấp (đề mục trước nó ở cấp "
+        f"'##'): {why}; hãy dùng cấp '###'",
+        f"2024-12-21-b.md:7: đề mục 'Ba' bỏ qua cấp (đề mục trước nó ở cấp '#'): {why}; hãy "
+        "dùng cấp '##'",
     ]

@@ -68,7 +68,9 @@ def test_a_body_with_a_level_one_heading_has_its_headings_one_level_down(make_si
                       f"content/{CAT}/b.md": article("B", body="## Giữ nguyên")})  # fmt: skip
     built = site.build()
     assert built.code == 0
-    assert built.err == ""  # the <h1> tags are kept, as <h2>: nothing was left out
+    # The <h1> tags are kept, as <h2>: nothing was left out. The '######' after '##' is told.
+    [told] = built.err.splitlines()
+    assert "a.md:11: warning: đề mục 'Sâu nhất' bỏ qua cấp (đề mục trước nó ở cấp '##')" in told
     [content] = site.html(f"{CAT}/a/index.html").find_class("body")
     headings = [(h.tag, h.text, h.get("id")) for h in content if h.tag.startswith("h")]
     assert headings == [("h2", "Phần một", "nd-mot"), ("h3", "Mục con", None),

@@ -3,12 +3,14 @@ it is written, each at the line that writes it."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from urllib.parse import unquote
 
 from .errors import Diagnostic, error, warning
 from .frontmatter import FrontMatter
 from .lines import BodyLines
-from .markup import Reference, first_heading, kept_address, left_out, pasted
+from .markup import Reference, first_heading, headings, kept_address, left_out, pasted
 from .model import Source
 
 # A kind of markup left out on more lines than this is told once, at its first: a web page
@@ -110,6 +112,71 @@ def repeated_title(source: Source, front: FrontMatter, title: str, html: str) ->
         f"dòng tiêu đề '{heading}' lặp lại 'title': trang đã hiện tiêu đề ở đầu bài, nên tiêu "
         "đề sẽ hiện hai lần; hãy xóa dòng này",
     )]  # fmt: skip
+
+
+# The opening tag of a heading of a sanitised body, which nh3 writes in lower case.
+_HEADING_TAG = re.compile(r"<h([1-6])\b")
+
+
+def skipped_headings(source: Source, front: FrontMatter, html: str, shift: int) -> list[Diagnostic]:
+    """A warning at each heading of the body (`html`, as the page shows it) more than one
+    level below the heading before it or, the first, below the page's title (its <h1>): a
+    screen reader lists a page's headings by level, and a gap reads as a part left out.
+    `shift`: how many levels the page moved the body's headings down (see demote_headings),
+    so that messages name the levels the editor writes."""
+    if not _skips([int(level) for level in _HEADING_TAG.findall(html)]):
+        return []  # most bodies: one scan of their tags
+    found = headings(html)
+    skips = _skips([level for level, _ in found])
+    if not skips:  # only a heading left unclosed, which nh3 never writes, would differ
+        return []
+    lines, texts = BodyLines(front), front.text.split("\n")
+    # Each heading up to the last told is looked for, so that one repeated is found after it.
+    at = [lines.of(*_needles(level - shift, text)) for level, text in found[: skips[-1][0] + 1]]
+    problems = []
+    for index, before in skips:
+        text = found[index][1]
+        written = texts[at[index] - 1].lstrip(" >")
+        tag = "<h" in written.lower() and not written.startswith("#")
+        after = None if before == 1 else before - shift  # level 1 is the page's title
+        message = _skip_message(text, after, before + 1 - shift, tag)
+        problems.append(warning(source.display, at[index], message))
+    return problems
+
+
+def _skips(levels: Sequence[int]) -> list[tuple[int, int]]:
+    """(index, level of the heading before it, 1 for the page's title) of each of `levels`
+    more than one level below the one before it."""
+    skips, before = [], 1
+    for index, level in enumerate(levels):
+        if level > before + 1:
+            skips.append((index, before))
+        before = level
+    return skips
+
+
+def _needles(written: int, text: str) -> list[str]:
+    """What the line of a heading may write: "## text", its text or, with a link or
+    **bold** in it, the longest start of its text that the file has as it is."""
+    words = text.split()
+    starts = (" ".join(words[:count]) for count in range(len(words), 0, -1))
+    return [f"{'#' * max(written, 1)} {text}", *starts]
+
+
+def _skip_message(text: str, before: int | None, fit: int, tag: bool) -> str:
+    """What to tell of heading `text` after one at level `before` (None: after the page's
+    title), `fit` the level to write, as Markdown ('##') or, `tag`, as an HTML tag (<h2>).
+    Not the level it has: a body's '######' moved down stays an <h6>, like its '#####'."""
+
+    def form(level: int) -> str:
+        return f"thẻ <h{level}>" if tag else f"cấp '{'#' * level}'"
+
+    what = f"đề mục '{text}'" if text else "đề mục"
+    after = "đề mục đầu tiên của bài" if before is None else f"đề mục trước nó ở {form(before)}"
+    return (
+        f"{what} bỏ qua cấp ({after}): trình đọc màn hình (cho người khiếm thị) đọc bố cục bài "
+        f"theo cấp đề mục, bỏ qua một cấp thì bố cục bị sai; hãy dùng {form(fit)}"
+    )
 
 
 # How to put a picture in an article, for messages about one that cannot be shown.

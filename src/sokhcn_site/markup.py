@@ -296,6 +296,11 @@ def first_heading(fragment: str) -> str:
     return _text(heading.group(2)) if heading else ""
 
 
+def headings(fragment: str) -> list[tuple[int, str]]:
+    """The level and plain text of each heading of a sanitised body, in order."""
+    return [(int(match[1]), _text(match[2])) for match in _HEADING_HTML.finditer(fragment)]
+
+
 def _text(fragment: str) -> str:
     """The words of a piece of HTML, as a reader sees them."""
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from .libc import c_function
+
 if TYPE_CHECKING:
     import multiprocessing.context
 
@@ -305,10 +307,9 @@ def _end_with_parent() -> None:
     ends (a worker deaf to Ctrl-C would otherwise wait for work for ever). Linux only."""
     if sys.platform != "linux":
         return
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl = c_function("prctl")
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent ended before the request was made
         os._exit(1)
 

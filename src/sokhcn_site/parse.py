@@ -14,6 +14,7 @@ from .body_problems import (
     local_links,
     picture_problems,
     repeated_title,
+    skipped_headings,
     unkept_markup,
 )
 from .errors import Diagnostic, error, warning
@@ -120,6 +121,7 @@ def _body(
         ))  # fmt: skip
     refs = references(html)
     problems += dropped_frames(source, front, refs) + repeated_title(source, front, title, html)
+    problems += skipped_headings(source, front, html, shift=int(demoted != rendered))
     return html, refs, problems
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import shutil
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostic, error
+from .libc import c_function
 from .model import Output
 
 _RENAME_EXCHANGE = 2
@@ -308,7 +308,7 @@ def _spare_stage(
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2); False where that is not available."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    renameat2 = c_function("renameat2")
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
