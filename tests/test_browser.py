@@ -217,6 +217,24 @@ def test_more_results_keep_the_keyboard_where_the_reader_was(page, tmp_path):
         assert focused  # the first new result, not the page's body
 
 
+def test_results_with_the_words_together_are_shown_first(page, tmp_path):
+    """ "chuyển đổi số" is one word of three syllables: an article with them apart, though
+    newer and with all three in its title, is shown after those that have it."""
+    apart = "Chuyển giao công nghệ, đổi mới và số hóa"
+    files = {
+        "content/tin/a.md": article(apart, "2020-01-09"),
+        "content/tin/b.md": article("Tin tức", "2020-01-08", "Tỉnh đẩy mạnh chuyển đổi số."),
+        "content/tin/c.md": article("Hội thảo chuyển đổi số", "2020-01-05"),
+    }
+    site = create_site(tmp_path / "site", files)
+    assert site.build().code == 0
+    with serving(site.output) as url:
+        open_search(page, url, "chuyen doi so")
+        _searched(page, "chuyen doi so", 1)
+        titles = page.locator("#results .search-result-title a").all_inner_texts()
+    assert titles == ["Hội thảo chuyển đổi số", "Tin tức", apart]
+
+
 def _corpus_site(root: Path, articles: int, seed: int) -> Path:
     """A site of `articles` generated articles, built; its output folder."""
     site = create_site(root, {})

@@ -473,6 +473,8 @@ const engine = s.createEngine(async (p) =>
     out.queries[q] = {
       urls: docs.map((d) => d.url),
       ids: r.ids,
+      // The first page as the search page shows it.
+      shown: s.byPhrase(docs.slice(0, job.page), r.terms).map((d) => d.url),
       terms: r.terms,
       marks: docs.slice(0, 3).map((d) =>
         s.excerpt(d.text, r.terms).filter((x) => x[1]).map((x) => x[0])),
@@ -490,7 +492,7 @@ def run_node(tmp_path: Path, outputs: dict[str, bytes], queries: list[str], word
         target.write_bytes(data)
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS)
-    job = json.dumps({"queries": queries, "words": list(words)})
+    job = json.dumps({"queries": queries, "words": list(words), "page": RESULTS_SHOWN})
     index = tmp_path / search_index.INDEX_DIR
     done = subprocess.run(
         [NODE, str(harness), str(SEARCH_JS), str(index)],
@@ -609,6 +611,45 @@ def test_search_js_finds_an_abbreviation_typed_with_or_without_its_ampersand(
     assert got["queries"]["KHCN"]["marks"] == [[], ["KH&CN"]]
     assert got["queries"]["khc"]["marks"] == [[], ["KH&CN"]]
     assert got["queries"]["KH&CN"]["marks"] == [["KH", "CN"]]
+
+
+PHRASES = [
+    entry(1, "Chuyển giao công nghệ, đổi mới và số hóa", "Báo cáo.", day=9),  # apart
+    entry(2, "Tin tức", "Tỉnh đẩy mạnh chuyển đổi số.", day=8),  # together in the text
+    entry(3, "Tin tức", "Số chuyển đổi được công bố.", day=7),  # together, in another order
+    entry(4, "Tin tức", "Chuyển đổi sang số liệu mới.", day=6),  # a word between
+    entry(5, "Hội thảo chuyển đổi số", "Báo cáo.", day=5),  # together in the title
+    entry(6, "Kế hoạch chuyển đổi", "Số hóa hồ sơ.", day=4),  # the title, then the text
+    entry(7, "Tin tức", nfd("Hướng dẫn CHUYỂN ĐỔI SỐ."), day=3),  # together, another form
+    entry(8, "Tin tức", "Sở KH&CN chủ trì.", day=2),
+    entry(9, "Tin tức", "KH&CN của sở.", day=10),
+]
+
+
+@needs_node
+def test_results_shown_with_the_words_together_and_in_order_come_first(tmp_path: Path) -> None:
+    queries = ["chuyển đổi số ", "chuyen doi so ", "chuyển đổi s", "số ", "sở khcn ", "KH&CN "]
+    got = run_node(tmp_path, files(build_search_index(PHRASES)), queries)["queries"]
+
+    def numbers(query: str, key: str) -> list[int]:
+        return [int(url.split("-")[1].rstrip("/")) for url in got[query][key]]
+
+    # The ranking puts titles with all the words first, whether together or apart...
+    assert numbers("chuyển đổi số ", "urls") == [1, 5, 6, 2, 3, 4, 7]
+    # ... the page shows them together in the title first, then in the text, each in
+    # the ranking's order; apart, reversed, a word between or split by the title: after.
+    assert numbers("chuyển đổi số ", "shown") == [5, 2, 7, 1, 6, 3, 4]
+    assert numbers("chuyen doi so ", "shown") == [5, 2, 7, 1, 6, 3, 4]
+    # The last word while it is typed is a prefix there too: "chuyển đổi sang" is together.
+    assert numbers("chuyển đổi s", "urls") == [1, 5, 6, 2, 3, 4, 7]
+    assert numbers("chuyển đổi s", "shown") == [5, 2, 4, 7, 1, 6, 3]
+    # One word: nothing to have together; the ranking's order.
+    assert numbers("số ", "shown") == numbers("số ", "urls") != []
+    # An abbreviation is together with the word before it, written either way; both have
+    # "KH&CN" together: the ranking's order (newer first).
+    assert numbers("sở khcn ", "urls") == [9, 8]
+    assert numbers("sở khcn ", "shown") == [8, 9]
+    assert numbers("KH&CN ", "shown") == numbers("KH&CN ", "urls") == [9, 8]
 
 
 @needs_node
