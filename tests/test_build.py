@@ -331,8 +331,9 @@ def test_a_category_field_the_site_yaml_overrides_is_a_warning(make_site):
     assert result.code == 0
     assert result.err.strip() == (
         f"{site.root / 'content' / CAT / 'a.md'}:4: warning: 'category: Thông báo' không được "
-        f"dùng: chuyên mục của bài là thư mục '{CAT}' (Tin hoạt động, trong site.yaml); muốn "
-        "đổi chuyên mục thì chuyển tệp sang thư mục của chuyên mục kia"
+        f"dùng: chuyên mục của bài là thư mục '{CAT}' (Tin hoạt động, trong "
+        f"{site.root / 'site.yaml'}); muốn đổi chuyên mục thì chuyển tệp sang thư mục của "
+        "chuyên mục kia"
     )
 
 
@@ -344,21 +345,20 @@ def test_an_undeclared_category_is_told_with_the_line_to_add_to_site_yaml(make_s
     )  # fmt: skip
     result = site.build()
     assert result.code == 1
+    config = site.root / "site.yaml"  # as --config names it
     told = "chuyển bài vào một thư mục đã khai báo (tin-hoat-dong-cua-so), hoặc khai báo thêm "
-    told += "chuyên mục này: mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng "
+    told += f"chuyên mục này: mở tệp {config}, thêm ngay dưới dòng `categories:` dòng "
     assert result.err.splitlines() == [
         f"{site.root}/content/khoa-hoc/c.md:1: error: chuyên mục 'khoa-hoc' chưa được khai báo "
-        f"trong 'categories' của site.yaml; {told}`  khoa-hoc: 'Khoa học: đổi mới'` (hai dấu "
+        f"trong 'categories' của {config}; {told}`  khoa-hoc: 'Khoa học: đổi mới'` (hai dấu "
         "cách ở đầu dòng)",
         f"{site.root}/content/thong-bao/b.md:1: error: chuyên mục 'thong-bao' chưa được khai báo "
-        f"trong 'categories' của site.yaml; {told}`  thong-bao: Tên chuyên mục` (hai dấu cách ở "
+        f"trong 'categories' của {config}; {told}`  thong-bao: Tên chuyên mục` (hai dấu cách ở "
         "đầu dòng, thay 'Tên chuyên mục' bằng tên hiện cho người đọc)",
     ]
     # The line, added as told, is what the build wanted.
-    config = (site.root / "site.yaml").read_text("utf-8")
-    config = config.replace("categories:\n", "categories:\n  thong-bao: Thông báo\n"
-                            "  khoa-hoc: 'Khoa học: đổi mới'\n")  # fmt: skip
-    site.write("site.yaml", config)
+    lines = "categories:\n  thong-bao: Thông báo\n  khoa-hoc: 'Khoa học: đổi mới'\n"
+    site.write("site.yaml", config.read_text("utf-8").replace("categories:\n", lines))
     assert site.build().code == 0
     assert site.html("khoa-hoc/index.html").findtext(".//h1") == "Khoa học: đổi mới"
 

@@ -27,7 +27,7 @@ def _corpus(make_site):
 
 EXPECTED = [
     ("tin-tuc/2020-01-05-e.md", 1, "error", "chuyên mục 'tin-tuc' chưa được khai báo trong "
-     "'categories' của site.yaml; có phải ý bạn là 'tin'?"),
+     "'categories' của {config}; có phải ý bạn là 'tin'?"),
     ("tin/2019-02-30-f.md", 3, "error", "ngày '2019-02-30' không có trên lịch"),
     ("tin/2020-01-01-a.md", 5, "error",
      "liên kết tới 'thong-bao/2019-10-17-khong-co.md' nhưng không có bài viết đó"),
@@ -53,7 +53,8 @@ def test_check_lists_every_problem_in_order_and_writes_nothing(make_site):
     assert len(lines) == len(EXPECTED), lines
     prefix = f"{site.root}/content/"
     for line, (path, number, severity, words) in zip(lines, EXPECTED, strict=True):
-        assert line.startswith(f"{prefix}{path}:{number}: {severity}: {words}"), line
+        told = words.format(config=site.root / "site.yaml")  # the file --config names
+        assert line.startswith(f"{prefix}{path}:{number}: {severity}: {told}"), line
     assert result.out.strip() == "Kiểm tra xong: 6 lỗi, 5 cảnh báo."
     assert sorted(p.name for p in site.root.iterdir()) == [
         "content", "site.yaml", "static", "templates"

@@ -100,7 +100,8 @@ def test_a_folder_site_yaml_does_not_list_is_refused_as_the_build_would(make_sit
     assert result.code == 1
     assert "error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. " in result.err
     assert result.err.rstrip().endswith(
-        "hoặc khai báo 'thong-bao': mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng "
+        f"hoặc khai báo 'thong-bao': mở tệp {site.root / 'site.yaml'}, thêm ngay dưới dòng "
+        "`categories:` dòng "
         "`  thong-bao: Tên chuyên mục` (hai dấu cách ở đầu dòng, thay 'Tên chuyên mục' bằng tên "
         "hiện cho người đọc)"
     )

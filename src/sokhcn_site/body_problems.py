@@ -37,9 +37,10 @@ def unkept_markup(
 
 
 def dropped_frames(
-    source: Source, front: FrontMatter, refs: tuple[Reference, ...]
+    source: Source, front: FrontMatter, refs: tuple[Reference, ...], config_file: str
 ) -> list[Diagnostic]:
-    """A warning for each line of the body with an <iframe> that sanitise dropped."""
+    """A warning for each line of the body with an <iframe> that sanitise dropped, sending
+    the editor to `video_hosts` in `config_file`."""
     frames = [ref for ref in refs if ref.tag == "iframe"]
     if all(frame.url for frame in frames):
         return []  # most bodies: the file's text need not be looked through
@@ -50,7 +51,7 @@ def dropped_frames(
     return [warning(
         source.display, line,
         f"{', '.join(whats)} bị bỏ: chỉ giữ video https từ các máy chủ trong 'video_hosts' "
-        "của site.yaml",
+        f"của {config_file}",
     ) for line, whats in _by_line(dropped).items()]  # fmt: skip
 
 

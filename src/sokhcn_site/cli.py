@@ -99,10 +99,9 @@ def _add_new(commands: argparse._SubParsersAction) -> None:
         help="category folder under content/, e.g. tin-hoat-dong-cua-so",
     )
     parser.add_argument("--date", help="YYYY-MM-DD[ HH:MM] (default: now, site timezone)")
-    parser.add_argument("--author", default="", help="default: defaults.author of site.yaml")
-    parser.add_argument(
-        "--department", default="", help="default: defaults.department of site.yaml"
-    )
+    # --help is printed before any config file is read: it can only name the option.
+    parser.add_argument("--author", default="", help="default: defaults.author of --config")
+    parser.add_argument("--department", default="", help="default: defaults.department of --config")
     parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
     parser.set_defaults(run=run_new)
@@ -212,9 +211,7 @@ def run_new(args: argparse.Namespace) -> int:
         _print_diagnostics(problems)
         return EXIT_USAGE
     request = NewArticle(args.title, args.category, args.date, args.author, args.department)
-    result = create_article(
-        request, args.content, config, args.config, now=datetime.now().astimezone()
-    )
+    result = create_article(request, args.content, config, now=datetime.now().astimezone())
     if isinstance(result, Diagnostic):
         _print_diagnostics([result])
         return EXIT_CONTENT

@@ -97,7 +97,7 @@ def _unusable_slugs(articles: Sequence[Article]) -> list[Diagnostic]:
 
 
 def _undeclared_categories(config: SiteConfig, articles: Sequence[Article]) -> list[Diagnostic]:
-    """When site.yaml lists the categories, a folder it does not list is a typo or forgotten."""
+    """When the config lists the categories, a folder it does not list is a typo or forgotten."""
     declared = [slug for slug, _ in config.categories]
     if not declared:
         return []
@@ -110,9 +110,9 @@ def _undeclared_categories(config: SiteConfig, articles: Sequence[Article]) -> l
         problems.append(error(
             article.source, 1,
             f"chuyên mục '{article.category}' chưa được khai báo trong 'categories' của "
-            f"site.yaml; {hint}chuyển bài vào một thư mục đã khai báo ({', '.join(declared)}), "
-            "hoặc khai báo thêm chuyên mục này: "
-            + how_to_declare(article.category, article.category_label),
+            f"{config.file}; {hint}chuyển bài vào một thư mục đã khai báo "
+            f"({', '.join(declared)}), hoặc khai báo thêm chuyên mục này: "
+            + how_to_declare(config.file, article.category, article.category_label),
         ))  # fmt: skip
     return problems
 

@@ -1,4 +1,4 @@
-"""Read site.yaml into a SiteConfig, checking every key."""
+"""Read the config file (site.yaml) into a SiteConfig, checking every key."""
 
 from __future__ import annotations
 
@@ -82,14 +82,14 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def how_to_declare(slug: str, name: str = "") -> str:
+def how_to_declare(file: str, slug: str, name: str = "") -> str:
     """How an editor declares the category `slug` (shown as `name`, else a placeholder): the
-    very line to add to site.yaml, which one who never edited YAML can copy as it is."""
+    very line to add to the config `file`, which one who never edited YAML can copy as it is."""
     shown = name or "Tên chuyên mục"
     entry = yaml.safe_dump({slug: shown}, allow_unicode=True, width=1 << 20).strip()
     told = "" if name else f", thay '{shown}' bằng tên hiện cho người đọc"
     return (
-        f"mở tệp site.yaml, thêm ngay dưới dòng `categories:` dòng `  {entry}` (hai dấu cách "
+        f"mở tệp {file}, thêm ngay dưới dòng `categories:` dòng `  {entry}` (hai dấu cách "
         f"ở đầu dòng{told})"
     )
 
@@ -233,6 +233,7 @@ def load_config(
         defaults=_record(checker, "defaults", Defaults),
         summary_limit=checker.count("summary_limit", 300, 1),
         parse_timeout=_seconds(checker, "parse_timeout", 30.0),
+        file=display,
     )
     problems = sorted(checker.problems)
     return (None if problems else config), problems

@@ -181,7 +181,7 @@ class Fields:
         declared = config.declared_category(category)
         if values["category"] and declared and values["category"] != declared:
             self.warn("category", f"'category: {values['category']}' không được dùng: chuyên "
-                      f"mục của bài là thư mục '{category}' ({declared}, trong site.yaml); "
+                      f"mục của bài là thư mục '{category}' ({declared}, trong {config.file}); "
                       "muốn đổi chuyên mục thì chuyển tệp sang thư mục của chuyên mục "
                       "kia")  # fmt: skip
         if updated and date and updated < date:  # a page would show it after a later date
@@ -190,4 +190,4 @@ class Fields:
         if len(values["summary"]) > config.summary_limit:
             self.warn("summary", f"tóm tắt dài {len(values['summary'])} ký tự, trình đọc tin "
                       f"chỉ hiện khoảng {config.summary_limit} ký tự (summary_limit trong "
-                      "site.yaml); hãy rút gọn")  # fmt: skip
+                      f"{config.file}); hãy rút gọn")  # fmt: skip

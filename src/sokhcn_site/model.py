@@ -100,7 +100,7 @@ class PartnerFeed:
     name: str
     url: str  # absolute http(s)
     items: int = 5  # how many to show
-    line: int = 1  # line of its entry in site.yaml, where warnings point
+    line: int = 1  # line of its entry in the config file, where warnings point
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,10 @@ class SiteConfig:
     summary_limit: int = 300
     # Seconds of CPU time one file's parse may take (see timelimit).
     parse_timeout: float = 30.0
+    # The configuration file as the command line named it (`--config`), for the messages
+    # that send an editor to it. A value of the config, not an argument beside it, so that
+    # the parse results and replayed diagnostics that name it are keyed by it too.
+    file: str = "site.yaml"
 
     @property
     def tz(self) -> ZoneInfo:

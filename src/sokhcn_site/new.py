@@ -26,7 +26,8 @@ from .write import disk_problem
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
-    """What the editor asked for; empty author/department fall back to site.yaml `defaults:`."""
+    """What the editor asked for; empty author/department fall back to the config's
+    `defaults:`."""
 
     title: str
     category: str
@@ -65,16 +66,16 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
             f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
             f"không dấu, nối bằng dấu '-', ví dụ '{example}'"
         )
-    # The build's rule (collect): when site.yaml lists categories, only those; else folders.
+    # The build's rule (collect): when the config lists categories, only those; else folders.
     declared = [slug for slug, _ in config.categories]
     if category in declared or (not declared and (content / category).is_dir()):
         return None
     known = declared or sorted(_folders(content))
     listed = ", ".join(known) if known else "(chưa có)"
     declare = (
-        f"khai báo '{category}': {how_to_declare(category)}"
+        f"khai báo '{category}': {how_to_declare(config.file, category)}"
         if declared
-        else f"khai báo '{category}' trong mục categories: của site.yaml"
+        else f"khai báo '{category}' trong mục categories: của {config.file}"
     )
     return (
         f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
@@ -138,12 +139,12 @@ def _header(file: BinaryIO) -> bytes:
 
 
 def create_article(
-    request: NewArticle, content: Path, config: SiteConfig, config_path: Path, *, now: datetime
+    request: NewArticle, content: Path, config: SiteConfig, *, now: datetime
 ) -> Path | Diagnostic:
     """Write content/<category>/<date>-<slug>.md and return its path; never overwrite a file."""
     problem = _category_problem(request, content, config)
     if problem:
-        return error(str(config_path), 1, problem)
+        return error(config.file, 1, problem)
     title = unicodedata.normalize("NFC", " ".join(request.title.split()))
     slug = _shortened(slug_of(title))
     if not slug:

@@ -120,7 +120,8 @@ def _body(
             "phần nội dung trống; viết nội dung bên dưới dòng '---' đóng phần đầu bài",
         ))  # fmt: skip
     refs = references(html)
-    problems += dropped_frames(source, front, refs) + repeated_title(source, front, title, html)
+    problems += dropped_frames(source, front, refs, config.file)
+    problems += repeated_title(source, front, title, html)
     problems += skipped_headings(source, front, html, shift=int(demoted != rendered))
     return html, refs, problems
 
@@ -288,7 +289,7 @@ def parse_job(config: SiteConfig, job: ParseJob) -> Parsed:
         seconds = f"{config.parse_timeout:g}".replace(".", ",")
         return Parsed(None, (error(
             job.source.display, front.body_line if front else 1,
-            f"đọc phần nội dung mất hơn {seconds} giây (parse_timeout trong site.yaml), "
+            f"đọc phần nội dung mất hơn {seconds} giây (parse_timeout trong {config.file}), "
             "thường vì hàng nghìn dấu '[' hay '(' không đóng, hoặc danh sách lồng nhau hàng "
             "trăm cấp; hãy sửa lại phần nội dung, hoặc tăng parse_timeout nếu bài thật sự dài",
         ),), lasting=False)  # fmt: skip
