@@ -21,7 +21,9 @@ class Sharing:
     description: str  # also the page's <meta name="description">
     url: str
     image: str  # "" when neither the page nor the site has one
-    card: str  # twitter:card: an article's picture is worth the large card, a list's is not
+    # twitter:card: an article's picture is worth the large card; a list's (the site's
+    # picture), or no picture at all, the small one
+    card: str
     json_ld: str = ""  # safe to print inside <script type="application/ld+json">
 
 
@@ -77,8 +79,10 @@ def article_sharing(config: SiteConfig, article: Article) -> Sharing:
     image = absolute_url(config, article.image or config.default_image)
     json_ld = script_json(news_article(config, article, url, image))
     page_title = f"{article.title} - {config.name}"
-    return Sharing("article", page_title, article.title, article.summary, url, image,
-                   "summary_large_image", json_ld)  # fmt: skip
+    # The large card is a picture with a caption: without a picture it is an empty frame.
+    card = "summary_large_image" if image else "summary"
+    return Sharing("article", page_title, article.title, article.summary, url, image, card,
+                   json_ld)  # fmt: skip
 
 
 def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
