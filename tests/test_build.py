@@ -587,26 +587,51 @@ def test_printed_pages_name_the_site_and_body_links_carry_the_address_to_print(m
     assert missing.find_class("print-site") and not missing.find_class("print-address")
 
 
+def _menu_site(make_site, menu: list[dict[str, str]], files: dict[str, str]):
+    """A site under a sub-path, with a static page and two listing pages of CAT."""
+    about = {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n"}
+    config = {"menu": menu, "page_size": 2, "base_url": "https://example.test/portal/"}
+    site = make_site(_many(3) | files | about, config)
+    assert site.build().code == 0
+    return site
+
+
+def _marked(site, rel: str) -> list[tuple[str, str]]:
+    """The menu items the page marks, with their aria-current."""
+    nav = site.html(rel).xpath("//nav[@class='site-nav']")[0]
+    return [(a.text_content(), a.get("aria-current")) for a in nav.xpath(".//a[@aria-current]")]
+
+
 def test_the_menu_marks_the_category_of_an_article_and_the_page_itself(make_site):
     menu = [{"title": "Tin hoạt động", "url": f"/{CAT}/"}, {"title": "Thông báo",
             "url": "thong-bao/"}, {"title": "Giới thiệu", "url": "gioi-thieu/"}]  # fmt: skip
-    site = make_site(
-        _many(3) | _many(1, "thong-bao")
-        | {"content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nChào.\n"},
-        {"menu": menu, "page_size": 2, "base_url": "https://example.test/portal/"},
-    )  # fmt: skip
-
-    def current(rel: str) -> list[tuple[str, str]]:
-        nav = site.html(rel).xpath("//nav[@class='site-nav']")[0]
-        return [(a.text_content(), a.get("aria-current")) for a in nav.xpath(".//a[@aria-current]")]
-
-    assert site.build().code == 0
-    assert current(f"{CAT}/bai-02/index.html") == [("Tin hoạt động", "true")]
-    assert current("thong-bao/bai-01/index.html") == [("Thông báo", "true")]
-    assert current(f"{CAT}/index.html") == [("Tin hoạt động", "page")]
-    assert current(f"{CAT}/page/2/index.html") == [("Tin hoạt động", "true")]
-    assert current("index.html") == [("Trang chủ", "page")]
-    assert current("gioi-thieu/index.html") == [("Giới thiệu", "page")]
-    assert current("404.html") == current("tim-kiem/index.html") == []
+    site = _menu_site(make_site, menu, _many(1, "thong-bao"))
+    assert _marked(site, f"{CAT}/bai-02/index.html") == [("Tin hoạt động", "true")]
+    assert _marked(site, "thong-bao/bai-01/index.html") == [("Thông báo", "true")]
+    assert _marked(site, f"{CAT}/index.html") == [("Tin hoạt động", "page")]
+    assert _marked(site, f"{CAT}/page/2/index.html") == [("Tin hoạt động", "true")]
+    assert _marked(site, "index.html") == [("Trang chủ", "page")]
+    assert _marked(site, "gioi-thieu/index.html") == [("Giới thiệu", "page")]
+    assert _marked(site, "404.html") == _marked(site, "tim-kiem/index.html") == []
     hrefs = site.html(f"{CAT}/bai-02/index.html").xpath("//nav[@class='site-nav']//a/@href")
     assert hrefs == ["/portal/", f"/portal/{CAT}/", "/portal/thong-bao/", "/portal/gioi-thieu/"]
+
+
+def test_a_menu_item_given_as_a_full_address_on_this_site_marks_pages_as_its_path_does(make_site):
+    menu = [
+        {"title": "Tin hoạt động", "url": f"https://example.test/portal/{CAT}/"},
+        {"title": "Giới thiệu", "url": "HTTPS://Example.TEST/portal/gioi-thieu/"},
+        {"title": "Ngoài cổng", "url": "https://example.test/khac/"},  # above the site's path
+        {"title": "Bộ", "url": "https://most.gov.vn/portal/gioi-thieu/"},
+    ]
+    site = _menu_site(make_site, menu, {})
+    assert _marked(site, f"{CAT}/index.html") == [("Tin hoạt động", "page")]
+    assert _marked(site, f"{CAT}/page/2/index.html") == [("Tin hoạt động", "true")]
+    assert _marked(site, f"{CAT}/bai-02/index.html") == [("Tin hoạt động", "true")]
+    assert _marked(site, "gioi-thieu/index.html") == [("Giới thiệu", "page")]
+    # Links of the site lead within it, as relative ones do (in a preview too).
+    hrefs = site.html("index.html").xpath("//nav[@class='site-nav']//a/@href")
+    assert hrefs == [
+        "/portal/", f"/portal/{CAT}/", "/portal/gioi-thieu/", "https://example.test/khac/",
+        "https://most.gov.vn/portal/gioi-thieu/",
+    ]  # fmt: skip

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sokhcn_site.collect import collect, is_published, newest_first, select_other_news
+from sokhcn_site.config import site_path
 from sokhcn_site.listings import paginate
 from sokhcn_site.model import Article, MenuItem, Origin, Page, SiteConfig
 from sokhcn_site.render import PagePlan
@@ -128,3 +129,15 @@ def test_the_menu_marks_the_page_itself_and_the_section_a_page_is_in():
     assert marked["gioi-thieu/index.html"] == [("Giới thiệu", "page")]
     for unmarked in ("ngoai/index.html", "ngoai/n/index.html", "tim-kiem/index.html", "404.html"):
         assert marked[unmarked] == [], unmarked
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("https://x.vn/portal/tin/", "tin/"), ("/tin/", "tin/"), ("tin/", "tin/"),
+    ("https://x.vn/portal/", ""), ("https://X.VN/portal", ""),
+    ("https://x.vn/portal/tin/?a=1#b", "tin/?a=1#b"),
+    ("http://x.vn/portal/tin/", "http://x.vn/portal/tin/"),  # another scheme: another site
+    ("https://x.vn/portalx/", "https://x.vn/portalx/"), ("https://x.vn/", "https://x.vn/"),
+    ("https://y.vn/portal/tin/", "https://y.vn/portal/tin/"),
+])  # fmt: skip
+def test_a_menu_address_on_the_site_is_its_site_relative_path(url, path):
+    assert site_path("https://x.vn/portal/", url) == path

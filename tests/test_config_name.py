@@ -72,7 +72,9 @@ def test_new_sends_the_editor_to_the_file_given(make_site, monkeypatch):
     assert result.code == 1
     assert result.err.splitlines() == [
         f"{CONFIG}:1: error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. Chọn "
-        f"một trong số đó, hoặc khai báo 'thong-bao' trong mục categories: của {CONFIG}",
+        "một trong số đó, hoặc, nếu đây là chuyên mục mới, tạo thư mục content/thong-bao/ rồi "
+        f"chạy lại lệnh ({CONFIG} không có mục `categories:`, nên mỗi thư mục trong content/ là "
+        "một chuyên mục)",
     ]
 
 

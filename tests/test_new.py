@@ -118,6 +118,42 @@ def test_without_categories_in_site_yaml_a_folder_is_a_category(make_site):
     assert "error: chưa có chuyên mục 'tin-tuc'; các chuyên mục hiện có: thong-bao. " in refused.err
 
 
+def test_without_categories_in_site_yaml_the_advice_is_a_folder_not_a_declaration(make_site):
+    # Declaring one category in site.yaml would leave every other folder undeclared, an
+    # error for each of their articles: the advice is the folder to make, or one to name.
+    site = make_site({"content/thong-bao/2020-01-01-a.md": article("A"),
+                      "content/Tin Cu/2020-01-01-b.md": article("B")})  # fmt: skip
+    refused = _new(site, "Tin", "--category", "tin-tuc", "--date", "2024-01-02")
+    assert refused.code == 1
+    folder = (site.root / "content/tin-tuc").as_posix()
+    [line] = refused.err.splitlines()
+    assert line == (
+        f"{site.root / 'site.yaml'}:1: error: chưa có chuyên mục 'tin-tuc'; các chuyên mục "
+        "hiện có: thong-bao. Chọn một trong số đó, hoặc, nếu đây là chuyên mục mới, tạo thư "
+        f"mục {folder}/ rồi chạy lại lệnh ({site.root / 'site.yaml'} không có mục "
+        "`categories:`, nên mỗi thư mục trong content/ là một chuyên mục)"
+    )
+    assert "categories: của" not in refused.err
+    (site.root / "content/tin-tuc").mkdir()
+    result = _new(site, "Tin", "--category", "tin-tuc", "--date", "2024-01-02")
+    assert result.code == 0, result.err
+    (site.root / "content/Tin Cu/2020-01-01-b.md").unlink()
+    assert site.build().code == 0
+    assert site.html("tin-tuc/tin/index.html").xpath("string(//h1)") == "Tin"
+
+
+def test_without_categories_or_folders_the_advice_is_the_folder_to_make(make_site):
+    site = make_site({"content/pages/gioi-thieu.md": article("Giới thiệu")})
+    refused = _new(site, "Tin", "--category", "tin-tuc")
+    assert refused.code == 1
+    assert refused.err.rstrip().endswith(
+        "error: chưa có chuyên mục 'tin-tuc'; chưa có thư mục chuyên mục nào trong content/. "
+        f"Nếu đây là chuyên mục mới, tạo thư mục {(site.root / 'content/tin-tuc').as_posix()}/ "
+        f"rồi chạy lại lệnh ({site.root / 'site.yaml'} không có mục `categories:`, nên mỗi "
+        "thư mục trong content/ là một chuyên mục)"
+    )
+
+
 def test_a_bad_date_is_refused_with_the_format_to_use(make_site):
     site = make_site({}, CONFIG)
     result = _new(site, "Tin", "--category", "tin", "--date", "20/12/2024")

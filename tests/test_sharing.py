@@ -165,3 +165,19 @@ def test_without_a_default_image_a_listing_announces_none(make_site):
     for path in ("index.html", f"{CAT}/index.html"):
         page = site.html(path)
         assert _meta(page, "og:url") and not _meta(page, "og:image"), path
+
+
+def test_an_article_without_any_picture_announces_the_small_card(make_site):
+    files = {f"content/{CAT}/2020-01-14-a.md": article("A"),
+             f"content/{CAT}/2020-01-15-b.md": article("B", "2020-01-15", image="anh/b.jpg"),
+             f"content/{CAT}/anh/b.jpg": b"\xff\xd8jpeg"}  # fmt: skip
+    site = make_site(files, {"default_image": ""})
+    assert site.build().code == 0
+    plain = site.html(f"{CAT}/a/index.html")
+    assert _meta(plain, "og:url") and not _meta(plain, "og:image")
+    assert "image" not in _json_ld(plain)
+    # The large card would show an empty frame where the picture should be.
+    assert _meta(plain, "twitter:card") == ["summary"]
+    pictured = site.html(f"{CAT}/b/index.html")
+    assert _meta(pictured, "og:image") == ["https://example.test/tin/anh/b.jpg"]
+    assert _meta(pictured, "twitter:card") == ["summary_large_image"]

@@ -6,7 +6,7 @@ import dataclasses
 import difflib
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -116,7 +116,22 @@ def _categories(checker: _Checker) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
-def _menu(checker: _Checker) -> tuple[MenuItem, ...]:
+def site_path(base_url: str, url: str) -> str:
+    """`url` as a site-relative path when it is a full address on the site at `base_url`
+    (the same scheme, host and path prefix, in any letter case for the first two), else as
+    it is: a menu item written either way then marks, and leads to, the same pages."""
+    if "://" not in url:
+        return url.lstrip("/")
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if (parts.scheme.lower(), parts.netloc.lower()) != (base.scheme.lower(), base.netloc.lower()):
+        return url
+    path = base.path if parts.path + "/" == base.path else parts.path  # the home page, no "/"
+    if not path.startswith(base.path):
+        return url
+    return urlunsplit(("", "", path.removeprefix(base.path), parts.query, parts.fragment))
+
+
+def _menu(checker: _Checker, base_url: str) -> tuple[MenuItem, ...]:
     value = checker.data.get("menu") or []
     items = []
     for index, entry in enumerate(value if isinstance(value, list) else [None]):
@@ -124,7 +139,7 @@ def _menu(checker: _Checker) -> tuple[MenuItem, ...]:
             message = "each 'menu' entry must have exactly 'title' and 'url'"
             checker.fail_entry("menu", index, message)
             continue
-        items.append(MenuItem(str(entry["title"]), str(entry["url"]).lstrip("/")))
+        items.append(MenuItem(str(entry["title"]), site_path(base_url, str(entry["url"]))))
     return tuple(items)
 
 
@@ -214,16 +229,17 @@ def load_config(
             checker.fail(key, f"'{key}' contains a control character (such as U+0000); remove it")
     if not checker.text("name"):
         checker.fail("name", "'name' is required: the site's name")
+    site_url = _base_url(checker, base_url)
     config = SiteConfig(
         name=checker.text("name"),
-        base_url=_base_url(checker, base_url),
+        base_url=site_url,
         timezone=_timezone(checker),
         description=checker.text("description"),
         page_size=checker.count("page_size", 10, 1),
         feed_size=checker.count("feed_size", 20, 1),
         other_news=checker.count("other_news", 7, 0),
         categories=_categories(checker),
-        menu=_menu(checker),
+        menu=_menu(checker, site_url),
         footer=_record(checker, "footer", Footer),
         video_hosts=checker.strings("video_hosts"),
         partner_feeds=_partners(checker),

@@ -70,16 +70,32 @@ def _category_problem(request: NewArticle, content: Path, config: SiteConfig) ->
     declared = [slug for slug, _ in config.categories]
     if category in declared or (not declared and (content / category).is_dir()):
         return None
-    known = declared or sorted(_folders(content))
-    listed = ", ".join(known) if known else "(chưa có)"
-    declare = (
-        f"khai báo '{category}': {how_to_declare(config.file, category)}"
-        if declared
-        else f"khai báo '{category}' trong mục categories: của {config.file}"
+    if declared:
+        declare = how_to_declare(config.file, category)
+        return (
+            f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {', '.join(declared)}. "
+            f"Chọn một trong số đó, hoặc khai báo '{category}': {declare}"
+        )
+    return _no_such_folder(category, content, config.file)
+
+
+def _no_such_folder(category: str, content: Path, config_file: str) -> str:
+    """Advice for a category that is no folder, when the config lists none: the folder
+    to make. Declaring it in the config instead would make every other folder an undeclared
+    category, each of whose articles the build would refuse."""
+    known = sorted(_folders(content))
+    make = (
+        f"tạo thư mục {(content / category).as_posix()}/ rồi chạy lại lệnh ({config_file} không "
+        "có mục `categories:`, nên mỗi thư mục trong content/ là một chuyên mục)"
     )
+    if not known:
+        return (
+            f"chưa có chuyên mục '{category}'; chưa có thư mục chuyên mục nào trong content/. "
+            f"Nếu đây là chuyên mục mới, {make}"
+        )
     return (
-        f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {listed}. "
-        f"Chọn một trong số đó, hoặc {declare}"
+        f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {', '.join(known)}. "
+        f"Chọn một trong số đó, hoặc, nếu đây là chuyên mục mới, {make}"
     )
 
 
@@ -89,12 +105,11 @@ def _reserved(name: str) -> bool:
 
 
 def _folders(content: Path) -> set[str]:
+    """The folders of content/ that `new` takes as categories (hidden ones are not)."""
     if not content.is_dir():
         return set()
-    return {
-        p.name for p in content.iterdir()
-        if p.is_dir() and p.name != PAGES_FOLDER and not p.name.startswith(".")
-    }  # fmt: skip
+    return {p.name for p in content.iterdir() if p.is_dir() and is_slug(p.name)
+            and not _reserved(p.name)}  # fmt: skip
 
 
 def _same_slug(path: Path, slug: str) -> Path | None:

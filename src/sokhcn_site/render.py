@@ -12,7 +12,7 @@ from .errors import Diagnostic, error
 from .feeds import category_feed_title
 from .model import Output, Site, SiteConfig, StoredGone
 from .pickling import fast_pickle
-from .sharing import article_sharing, listing_sharing
+from .sharing import article_sharing, listing_sharing, window_title
 
 if TYPE_CHECKING:
     import jinja2
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # Its search index lives beside it, in tim-kiem/index/ (search.py).
 SEARCH_PAGE = "tim-kiem/index.html"
 HOME_TITLE = "Trang chủ"  # the menu's first item
+SEARCH_TITLE = "Tìm kiếm"  # the search page's heading, and its <title> before the site's name
+NOT_FOUND_TITLE = "Không tìm thấy trang"  # the 404 page's, likewise
 
 
 @fast_pickle
@@ -176,13 +178,22 @@ class PagePlan(Sequence[PageJob]):
                              sharing=Derived(article_sharing, (site.config, article)),
                              **self._feed(article.category))  # fmt: skip
         if index < pages:
-            return self._job(path, "page.html", site.pages[index - articles].source, None,
-                             page=site.pages[index - articles], **self._feed(None))  # fmt: skip
+            page = site.pages[index - articles]
+            return self._job(path, "page.html", page.source, None, page=page,
+                             page_title=window_title(site.config, page.title),
+                             description=page.summary, **self._feed(None))  # fmt: skip
         if path == SEARCH_PAGE:
             categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in site.categories)
             return self._job(path, "search.html", path, None, categories=categories,
-                             **self._feed(None))  # fmt: skip
-        return self._job(path, "404.html", path, None, **self._feed(None))
+                             **self._own(SEARCH_TITLE))  # fmt: skip
+        return self._job(path, "404.html", path, None, **self._own(NOT_FOUND_TITLE))
+
+    def _own(self, heading: str) -> dict[str, str]:
+        """The heading, <title> and description of a page of the site's own, which no
+        file describes: the site's description stands for it."""
+        config = self._site.config
+        return {"heading": heading, "page_title": window_title(config, heading),
+                "description": config.description or config.name, **self._feed(None)}  # fmt: skip
 
     def _feed(self, category: str | None) -> dict[str, str]:
         """The RSS feed a page announces, its category's or the site's, titled as it is."""

@@ -21,7 +21,9 @@ class Sharing:
     description: str  # also the page's <meta name="description">
     url: str
     image: str  # "" when neither the page nor the site has one
-    card: str  # twitter:card: an article's picture is worth the large card, a list's is not
+    # twitter:card: an article's picture is worth the large card; a list's (the site's
+    # picture), or no picture at all, the small one
+    card: str
     json_ld: str = ""  # safe to print inside <script type="application/ld+json">
 
 
@@ -72,13 +74,20 @@ def script_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c")
 
 
+def window_title(config: SiteConfig, name: str) -> str:
+    """A page's <title>: what it is, then the site's name, as every page spells it."""
+    return f"{name} - {config.name}"
+
+
 def article_sharing(config: SiteConfig, article: Article) -> Sharing:
     url = absolute_url(config, article.path)
     image = absolute_url(config, article.image or config.default_image)
     json_ld = script_json(news_article(config, article, url, image))
-    page_title = f"{article.title} - {config.name}"
-    return Sharing("article", page_title, article.title, article.summary, url, image,
-                   "summary_large_image", json_ld)  # fmt: skip
+    page_title = window_title(config, article.title)
+    # The large card is a picture with a caption: without a picture it is an empty frame.
+    card = "summary_large_image" if image else "summary"
+    return Sharing("article", page_title, article.title, article.summary, url, image, card,
+                   json_ld)  # fmt: skip
 
 
 def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
@@ -94,4 +103,4 @@ def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
         title, about = config.name, config.description or config.name
     url = config.base_url + listing.path  # a listing's path is made of slugs
     image = absolute_url(config, config.default_image)
-    return Sharing("website", f"{named} - {config.name}", title, about, url, image, "summary")
+    return Sharing("website", window_title(config, named), title, about, url, image, "summary")
