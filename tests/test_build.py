@@ -623,6 +623,10 @@ def test_a_menu_item_given_as_a_full_address_on_this_site_marks_pages_as_its_pat
         {"title": "Giới thiệu", "url": "HTTPS://Example.TEST/portal/gioi-thieu/"},
         {"title": "Ngoài cổng", "url": "https://example.test/khac/"},  # above the site's path
         {"title": "Bộ", "url": "https://most.gov.vn/portal/gioi-thieu/"},
+        # Addresses of other kinds, and one on another host without its scheme.
+        {"title": "Thư", "url": "mailto:sokhcn@thanhhoa.gov.vn"},
+        {"title": "Gọi", "url": "tel:+842373852590"},
+        {"title": "Tỉnh", "url": "//thanhhoa.gov.vn/"},
     ]
     site = _menu_site(make_site, menu, {})
     assert _marked(site, f"{CAT}/index.html") == [("Tin hoạt động", "page")]
@@ -633,5 +637,6 @@ def test_a_menu_item_given_as_a_full_address_on_this_site_marks_pages_as_its_pat
     hrefs = site.html("index.html").xpath("//nav[@class='site-nav']//a/@href")
     assert hrefs == [
         "/portal/", f"/portal/{CAT}/", "/portal/gioi-thieu/", "https://example.test/khac/",
-        "https://most.gov.vn/portal/gioi-thieu/",
+        "https://most.gov.vn/portal/gioi-thieu/", "mailto:sokhcn@thanhhoa.gov.vn",
+        "tel:+842373852590", "//thanhhoa.gov.vn/",
     ]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -76,6 +77,15 @@ class _Checker:
         return tuple(v.strip().lower() for v in value if isinstance(v, str))
 
 
+# A scheme ("https:", "mailto:", "tel:") or a host ("//thanhhoa.gov.vn/"): a menu item's
+# address, printed as it is, not a path of the site to put the site's path before.
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.\-]*:|//", re.IGNORECASE)
+
+
+def is_address(url: str) -> bool:
+    return _ADDRESS.match(url) is not None
+
+
 def is_web_url(url: str) -> bool:
     """An absolute http(s) URL: the only kind of link we accept from outside."""
     parts = urlsplit(url)
@@ -120,7 +130,7 @@ def site_path(base_url: str, url: str) -> str:
     """`url` as a site-relative path when it is a full address on the site at `base_url`
     (the same scheme, host and path prefix, in any letter case for the first two), else as
     it is: a menu item written either way then marks, and leads to, the same pages."""
-    if "://" not in url:
+    if not is_address(url):
         return url.lstrip("/")
     parts, base = urlsplit(url), urlsplit(base_url)
     if (parts.scheme.lower(), parts.netloc.lower()) != (base.scheme.lower(), base.netloc.lower()):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config import is_address
 from .dates import format_date, format_short_date
 from .keys import digest
 from .markup import print_addresses
@@ -54,7 +55,7 @@ def make_environment(
     env.filters["date"] = format_date
     env.filters["short_date"] = format_short_date
     env.filters["iso"] = lambda moment: moment.isoformat()
-    env.filters["url"] = lambda path: path if "://" in path else base_path + path
+    env.filters["url"] = lambda path: path if is_address(path) else base_path + path
     env.filters["print_addresses"] = print_addresses
     known = versions or {}
 
