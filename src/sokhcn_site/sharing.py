@@ -38,7 +38,7 @@ def news_article(config: SiteConfig, article: Article, url: str, image: str) -> 
     """The schema.org NewsArticle of an article page."""
     publisher: dict[str, Any] = {
         "@type": "Organization",
-        "name": config.footer.name or config.name,
+        "name": config.publisher,
         "url": config.base_url,
     }
     if config.logo:
@@ -50,7 +50,7 @@ def news_article(config: SiteConfig, article: Article, url: str, image: str) -> 
         "headline": article.title,
         "description": article.summary,
         "datePublished": article.date.isoformat(),
-        "dateModified": (article.updated or article.date).isoformat(),
+        "dateModified": article.modified.isoformat(),
         "author": [author],
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
