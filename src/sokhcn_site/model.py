@@ -242,6 +242,24 @@ class Article:
         """When it last changed: `updated` if the editor gave it, else its date."""
         return self.updated or self.date
 
+    # What its page prints, made here rather than by the page: the article is in the page's
+    # render key already, and each value passed beside it would be digested for every page.
+    @property
+    def category_path(self) -> str:
+        """The address of its category's list, relative to the site root."""
+        return f"{self.category}/"
+
+    @property
+    def signature(self) -> str:
+        """The line that signs it: "author - department", or whichever of them it has ("" for
+        neither)."""
+        return " - ".join(part for part in (self.author, self.department) if part)
+
+    @property
+    def keywords(self) -> str:
+        """Its tags on one line, as its page lists them ("" for none)."""
+        return ", ".join(self.tags)
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)

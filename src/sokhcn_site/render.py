@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from .errors import Diagnostic, error
 from .feeds import category_feed_title
-from .model import Article, Listing, Output, Page, Site, SiteConfig, StoredGone
+from .model import Article, Listing, Output, Page, Site, SiteConfig, StoredGone, Teaser
 from .pickling import fast_pickle
 from .sharing import article_sharing, listing_sharing, window_title
 
@@ -133,6 +133,7 @@ class PagePlan(Sequence[PageJob]):
 
     def __init__(self, site: Site, badges: Mapping[str, str] | None = None) -> None:
         self._site = site
+        self._base_url = site.config.base_url
         self._badges = dict(badges or {})
         navigation = _navigation(site)
         self._common = Common(site.config, navigation, f"{site.config.base_url}atom.xml")
@@ -180,7 +181,7 @@ class PagePlan(Sequence[PageJob]):
         site = self._site
         section = f"{listing.category}/" if listing.category else ""
         # Each item with its badge ("" for none): the template prints it, it looks up nothing.
-        entries = tuple((item, self._badges.get(item.path, "")) for item in listing.items)
+        entries = tuple((item, self._badge(item)) for item in listing.items)
         return self._job(path, "listing.html", path, section, listing=listing, entries=entries,
                          partners=site.partners if listing.path == "" else (),
                          sharing=Derived(listing_sharing, (site.config, listing)),
@@ -189,20 +190,23 @@ class PagePlan(Sequence[PageJob]):
     def _article(self, path: str, number: int) -> PageJob:
         site = self._site
         article, others = site.articles[number], site.other_news[number]
-        section = f"{article.category}/"
-        return self._job(path, "article.html", article.source, section, article=article,
-                         category_name=self._names[article.category], category_path=section,
-                         badge=self._badges.get(article.path, ""),
-                         signature=signature(article), keywords=", ".join(article.tags),
+        return self._job(path, "article.html", article.source, article.category_path,
+                         article=article, category_name=self._names[article.category],
+                         badge=self._badge(article),
                          other_news=tuple(self._links[other.source] for other in others),
                          sharing=Derived(article_sharing, (site.config, article)),
                          **self._feed(article.category))  # fmt: skip
 
     def _page(self, path: str, page: Page) -> PageJob:
         return self._job(path, "page.html", page.source, None, page=page,
-                         badge=self._badges.get(page.path, ""),
+                         badge=self._badge(page),
                          page_title=window_title(self._site.config, page.title),
                          description=page.summary, **self._feed(None))  # fmt: skip
+
+    def _badge(self, item: Article | Page | Teaser) -> str:
+        """What a preview marks the item with, "" for nothing; a build marks nothing, and
+        makes no article's path to look it up (PagePlan makes every page's job)."""
+        return self._badges.get(item.path, "") if self._badges else ""
 
     def _own(self, heading: str) -> dict[str, str]:
         """The heading, <title> and description of a page of the site's own, which no
@@ -213,11 +217,11 @@ class PagePlan(Sequence[PageJob]):
 
     def _feed(self, category: str | None) -> dict[str, str]:
         """The RSS feed a page announces, its category's or the site's, titled as it is."""
-        config = self._site.config
+        name = self._site.config.name
         if category is None:
-            return {"feed_url": f"{config.base_url}rss.xml", "feed_title": config.name}
-        title = category_feed_title(self._names[category], config.name)
-        return {"feed_url": f"{config.base_url}{category}/rss.xml", "feed_title": title}
+            return {"feed_url": f"{self._base_url}rss.xml", "feed_title": name}
+        title = category_feed_title(self._names[category], name)
+        return {"feed_url": f"{self._base_url}{category}/rss.xml", "feed_title": title}
 
     def _job(
         self, path: str, template: str, subject: str, section: str | None, **values: Any
@@ -225,15 +229,9 @@ class PagePlan(Sequence[PageJob]):
         """`section`: the path of the listing the page belongs to, if any (see Menu)."""
         page_path = path.removesuffix("index.html")
         menu = self._menu.on(page_path, section)
-        page_url = self._site.config.base_url + page_path  # canonical, and printed on paper
+        page_url = self._base_url + page_path  # canonical, and printed on paper
         context = MappingProxyType({**values, "page_url": page_url, "menu": menu})
         return PageJob(path, template, self._common, context, subject)
-
-
-def signature(article: Article) -> str:
-    """The line that signs an article: "author - department", or whichever of them it has
-    ("" for neither)."""
-    return " - ".join(part for part in (article.author, article.department) if part)
 
 
 @fast_pickle
