@@ -103,6 +103,17 @@ def test_the_page_plan_makes_each_job_when_asked_the_same_in_any_order():
         forward[len(forward)]
 
 
+def test_a_preview_badge_is_handed_only_to_the_pages_that_show_it():
+    """Marking a draft in `serve` re-renders its page and the lists that show it (their
+    render keys are made of what their jobs hold), not the whole site."""
+    parsed = [make(f"s{i}", i) for i in range(1, 30)]
+    site, _ = collect(CONFIG, [(Origin(a.source, a.source), a) for a in parsed], [],
+                      now=datetime(2021, 1, 1, tzinfo=TZ))  # fmt: skip
+    plain, marked = PagePlan(site), PagePlan(site, {"tin/s5/": "Bản nháp"})
+    changed = [path for path, a, b in zip(plain.paths, plain, marked, strict=True) if a != b]
+    assert changed == ["page/3/index.html", "tin/page/3/index.html", "tin/s5/index.html"]
+
+
 def test_the_menu_marks_the_page_itself_and_the_section_a_page_is_in():
     """aria-current="page" on the item of the page itself; "true" on the section's, for an
     article's category and a listing's later pages; none where no item leads."""

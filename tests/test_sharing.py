@@ -181,3 +181,23 @@ def test_an_article_without_any_picture_announces_the_small_card(make_site):
     pictured = site.html(f"{CAT}/b/index.html")
     assert _meta(pictured, "og:image") == ["https://example.test/tin/anh/b.jpg"]
     assert _meta(pictured, "twitter:card") == ["summary_large_image"]
+
+
+def test_an_article_shown_by_the_sites_picture_announces_the_small_card_as_lists_do(make_site):
+    picture = "https://anh.example.org/b.jpg"
+    files = {
+        f"content/{CAT}/2020-01-14-a.md": article("A"),
+        f"content/{CAT}/2020-01-15-b.md": article("B", "2020-01-15", image=picture),
+    }
+    site = make_site(files)
+    assert site.build().code == 0
+    generic = "https://example.test/static/img/chia-se.png"
+    # The site's picture says nothing of this article: a large card of it would look like a
+    # picture of the news. It is still the picture shared, on the small card, as a list's.
+    for path in ("index.html", f"{CAT}/index.html", f"{CAT}/a/index.html"):
+        page = site.html(path)
+        found = (_meta(page, "og:image"), _meta(page, "twitter:card"))
+        assert found == ([generic], ["summary"]), path
+    pictured = site.html(f"{CAT}/b/index.html")
+    assert _meta(pictured, "og:image") == [picture]
+    assert _meta(pictured, "twitter:card") == ["summary_large_image"]

@@ -1,6 +1,7 @@
 """Every kind of page names itself in <title> and its description, made in Python: the
-templates print them."""
+templates print them, as they print every other value Python made for them."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import jinja2
@@ -67,3 +68,37 @@ def test_templates_print_titles_and_descriptions_they_do_not_make_them(template)
             continue
         nodes = [node for output in block.body for node in getattr(output, "nodes", [output])]
         assert len(nodes) == 1 and _printed_value(nodes[0]), (template, name, nodes)
+
+
+# Filters that put one value in its place on the page (an address under the site's path, a
+# date as readers write it); any other (join, default, first...) would make a value.
+_PLACING = frozenset({"url", "asset", "iso", "date", "short_date", "print_addresses", "safe"})
+# Expressions that make a value: a fallback (`a or b`), a joining (`a ~ '/'`), a choice
+# (`a if b else c`), a comparison or sum, a look-up (`badges[path]`), a call.
+_MAKING = (jinja2.nodes.BinExpr, jinja2.nodes.Concat, jinja2.nodes.CondExpr,
+           jinja2.nodes.Compare, jinja2.nodes.Getitem, jinja2.nodes.Slice, jinja2.nodes.Call,
+           jinja2.nodes.Neg, jinja2.nodes.Pos)  # fmt: skip
+
+
+def _made_in_template(tree: jinja2.nodes.Template) -> list[str]:
+    """Each place where the template makes a value rather than printing one, by line."""
+    made = [f"{node.lineno}: {type(node).__name__}" for node in tree.find_all(_MAKING)]
+    made += [f"{node.lineno}: filter {node.name}" for node in tree.find_all(jinja2.nodes.Filter)
+             if node.name not in _PLACING]  # fmt: skip
+    # `is none` asks whether a value is there; `is defined` and the like would fall back.
+    made += [f"{node.lineno}: test {node.name}" for node in tree.find_all(jinja2.nodes.Test)
+             if node.name != "none"]  # fmt: skip
+    for output in tree.find_all(jinja2.nodes.Output):  # {{ a }}{{ b }}: one value in two
+        made += [f"{left.lineno}: two values printed as one"
+                 for left, right in pairwise(output.nodes)
+                 if not isinstance(left, jinja2.nodes.TemplateData)
+                 and not isinstance(right, jinja2.nodes.TemplateData)]  # fmt: skip
+    return made
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in (ROOT / "templates").glob("*.html")))
+def test_templates_loop_and_print_the_values_python_made(template):
+    # A signature, a fallback name or an address joined in a template is out of the tests'
+    # reach and made again in each template that needs it: render and sharing make them.
+    tree = jinja2.Environment().parse((ROOT / "templates" / template).read_text("utf-8"))
+    assert _made_in_template(tree) == [], template

@@ -42,7 +42,7 @@ def _feed(
     from feedgen.feed import FeedGenerator  # with lxml, slow to import; only when a feed is made
 
     base = config.base_url
-    newest = max((a.updated or a.date for a in articles), default=_EPOCH)
+    newest = max((a.modified for a in articles), default=_EPOCH)
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(base + page)
@@ -52,7 +52,7 @@ def _feed(
     fg.link(href=base + feed, rel="self", type=_TYPES[atom])
     fg.link(href=base + page, rel="alternate")
     fg.language("vi")
-    fg.author({"name": config.footer.name or config.name})
+    fg.author({"name": config.publisher})
     fg.lastBuildDate(newest)
     fg.updated(newest)
     for article in articles:
@@ -63,7 +63,7 @@ def _feed(
         entry.title(article.title)
         entry.link(href=url)
         entry.published(article.date)
-        entry.updated(article.updated or article.date)
+        entry.updated(article.modified)
         # RSS readers take a description as HTML, Atom's summary is text: once escaped,
         # "&lt;img onerror=...&gt;" in a summary would be read as a tag.
         summary = article.summary or article.title

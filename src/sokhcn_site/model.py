@@ -145,6 +145,12 @@ class SiteConfig:
     def declared_category(self, slug: str) -> str | None:
         return dict(self.categories).get(slug)
 
+    @property
+    def publisher(self) -> str:
+        """Who publishes the site, as its footer and its articles' JSON-LD name it: the
+        footer's name if it has one (the department's full name), else the site's."""
+        return self.footer.name or self.name
+
 
 # What os.stat says of an input file: (size, mtime_ns, ctime_ns, inode). Any write changes
 # ctime, which no tool can set back, so an equal stamp means the same bytes (see discover).
@@ -231,6 +237,29 @@ class Article:
     def key(self) -> tuple[str, str]:
         return (self.category, self.slug)
 
+    @property
+    def modified(self) -> datetime:
+        """When it last changed: `updated` if the editor gave it, else its date."""
+        return self.updated or self.date
+
+    # What its page prints, made here rather than by the page: the article is in the page's
+    # render key already, and each value passed beside it would be digested for every page.
+    @property
+    def category_path(self) -> str:
+        """The address of its category's list, relative to the site root."""
+        return f"{self.category}/"
+
+    @property
+    def signature(self) -> str:
+        """The line that signs it: "author - department", or whichever of them it has ("" for
+        neither)."""
+        return " - ".join(part for part in (self.author, self.department) if part)
+
+    @property
+    def keywords(self) -> str:
+        """Its tags on one line, as its page lists them ("" for none)."""
+        return ", ".join(self.tags)
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)
@@ -313,6 +342,11 @@ class Listing:
         """How the page's title, heading and description name a later page ("trang 2"); ""
         for the first."""
         return f"trang {self.number}" if self.number > 1 else ""
+
+    @property
+    def paged(self) -> bool:
+        """Whether the list runs over more than one page: only then is there a page bar."""
+        return self.count > 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from .errors import Diagnostic, error
 from .feeds import category_feed_title
-from .model import Output, Site, SiteConfig, StoredGone
+from .model import Article, Listing, Output, Page, Site, SiteConfig, StoredGone, Teaser
 from .pickling import fast_pickle
 from .sharing import article_sharing, listing_sharing, window_title
 
@@ -102,7 +102,7 @@ class Common:
 
     config: SiteConfig
     navigation: tuple[NavItem, ...]
-    badges: Mapping[str, str]  # labels by page path, in a preview
+    atom_url: str  # the site's Atom feed, which every page announces
 
 
 @fast_pickle
@@ -127,13 +127,16 @@ class PagePlan(Sequence[PageJob]):
 
     A rebuild renders a few pages and digests the others' values on two cores (see
     products.plan_products): each process makes the jobs it needs, and the paths of all of
-    them are known without making any. `badges` label pages by path (preview).
+    them are known without making any. `badges` label pages by path (preview): each page
+    is handed its own, so that marking a draft re-renders only the pages that show it.
     """
 
     def __init__(self, site: Site, badges: Mapping[str, str] | None = None) -> None:
         self._site = site
+        self._base_url = site.config.base_url
+        self._badges = dict(badges or {})
         navigation = _navigation(site)
-        self._common = Common(site.config, navigation, MappingProxyType(dict(badges or {})))
+        self._common = Common(site.config, navigation, f"{site.config.base_url}atom.xml")
         self._menu = Menu(navigation)
         self._names = {c.slug: c.name for c in site.categories}
         self._links = dict(zip((a.source for a in site.articles), site.links, strict=True))
@@ -157,36 +160,53 @@ class PagePlan(Sequence[PageJob]):
     def __getitem__(self, index: int | slice) -> PageJob | Sequence[PageJob]:
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        site, (listings, articles, pages) = self._site, self._ends
+        listings, articles, pages = self._ends
         if not -len(self) <= index < len(self):
             raise IndexError(index)
         index %= len(self)
         path = self.paths[index]
         if index < listings:
-            listing = site.listings[index]
-            section = f"{listing.category}/" if listing.category else ""
-            return self._job(path, "listing.html", path, section, listing=listing,
-                             partners=site.partners if listing.path == "" else (),
-                             sharing=Derived(listing_sharing, (site.config, listing)),
-                             **self._feed(listing.category))  # fmt: skip
+            return self._listing(path, self._site.listings[index])
         if index < articles:
-            article, others = site.articles[index - listings], site.other_news[index - listings]
-            return self._job(path, "article.html", article.source, f"{article.category}/",
-                             article=article,
-                             category_name=self._names[article.category],
-                             other_news=tuple(self._links[other.source] for other in others),
-                             sharing=Derived(article_sharing, (site.config, article)),
-                             **self._feed(article.category))  # fmt: skip
+            return self._article(path, index - listings)
         if index < pages:
-            page = site.pages[index - articles]
-            return self._job(path, "page.html", page.source, None, page=page,
-                             page_title=window_title(site.config, page.title),
-                             description=page.summary, **self._feed(None))  # fmt: skip
+            return self._page(path, self._site.pages[index - articles])
         if path == SEARCH_PAGE:
-            categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in site.categories)
+            categories = tuple(CategoryLink(c.slug, c.name, c.path) for c in self._site.categories)
             return self._job(path, "search.html", path, None, categories=categories,
                              **self._own(SEARCH_TITLE))  # fmt: skip
         return self._job(path, "404.html", path, None, **self._own(NOT_FOUND_TITLE))
+
+    def _listing(self, path: str, listing: Listing) -> PageJob:
+        site = self._site
+        section = f"{listing.category}/" if listing.category else ""
+        # Each item with its badge ("" for none): the template prints it, it looks up nothing.
+        entries = tuple((item, self._badge(item)) for item in listing.items)
+        return self._job(path, "listing.html", path, section, listing=listing, entries=entries,
+                         partners=site.partners if listing.path == "" else (),
+                         sharing=Derived(listing_sharing, (site.config, listing)),
+                         **self._feed(listing.category))  # fmt: skip
+
+    def _article(self, path: str, number: int) -> PageJob:
+        site = self._site
+        article, others = site.articles[number], site.other_news[number]
+        return self._job(path, "article.html", article.source, article.category_path,
+                         article=article, category_name=self._names[article.category],
+                         badge=self._badge(article),
+                         other_news=tuple(self._links[other.source] for other in others),
+                         sharing=Derived(article_sharing, (site.config, article)),
+                         **self._feed(article.category))  # fmt: skip
+
+    def _page(self, path: str, page: Page) -> PageJob:
+        return self._job(path, "page.html", page.source, None, page=page,
+                         badge=self._badge(page),
+                         page_title=window_title(self._site.config, page.title),
+                         description=page.summary, **self._feed(None))  # fmt: skip
+
+    def _badge(self, item: Article | Page | Teaser) -> str:
+        """What a preview marks the item with, "" for nothing; a build marks nothing, and
+        makes no article's path to look it up (PagePlan makes every page's job)."""
+        return self._badges.get(item.path, "") if self._badges else ""
 
     def _own(self, heading: str) -> dict[str, str]:
         """The heading, <title> and description of a page of the site's own, which no
@@ -199,9 +219,9 @@ class PagePlan(Sequence[PageJob]):
         """The RSS feed a page announces, its category's or the site's, titled as it is."""
         name = self._site.config.name
         if category is None:
-            return {"feed_path": "rss.xml", "feed_title": name}
+            return {"feed_url": f"{self._base_url}rss.xml", "feed_title": name}
         title = category_feed_title(self._names[category], name)
-        return {"feed_path": f"{category}/rss.xml", "feed_title": title}
+        return {"feed_url": f"{self._base_url}{category}/rss.xml", "feed_title": title}
 
     def _job(
         self, path: str, template: str, subject: str, section: str | None, **values: Any
@@ -209,7 +229,8 @@ class PagePlan(Sequence[PageJob]):
         """`section`: the path of the listing the page belongs to, if any (see Menu)."""
         page_path = path.removesuffix("index.html")
         menu = self._menu.on(page_path, section)
-        context = MappingProxyType({**values, "page_path": page_path, "menu": menu})
+        page_url = self._base_url + page_path  # canonical, and printed on paper
+        context = MappingProxyType({**values, "page_url": page_url, "menu": menu})
         return PageJob(path, template, self._common, context, subject)
 
 
@@ -231,7 +252,7 @@ def render_page(env: jinja2.Environment, job: PageJob) -> Output | RenderFailure
     try:
         common = job.common
         context = {
-            "config": common.config, "navigation": common.navigation, "badges": common.badges,
+            "config": common.config, "navigation": common.navigation, "atom_url": common.atom_url,
             **{name: value.function(*value.args) if isinstance(value, Derived) else value
                for name, value in job.context.items()},
         }  # fmt: skip

@@ -21,8 +21,8 @@ class Sharing:
     description: str  # also the page's <meta name="description">
     url: str
     image: str  # "" when neither the page nor the site has one
-    # twitter:card: an article's picture is worth the large card; a list's (the site's
-    # picture), or no picture at all, the small one
+    # twitter:card: an article's own picture is worth the large card; the site's picture
+    # (a list's, or an article's that has none of its own), or none at all, the small one
     card: str
     json_ld: str = ""  # safe to print inside <script type="application/ld+json">
 
@@ -38,7 +38,7 @@ def news_article(config: SiteConfig, article: Article, url: str, image: str) -> 
     """The schema.org NewsArticle of an article page."""
     publisher: dict[str, Any] = {
         "@type": "Organization",
-        "name": config.footer.name or config.name,
+        "name": config.publisher,
         "url": config.base_url,
     }
     if config.logo:
@@ -50,7 +50,7 @@ def news_article(config: SiteConfig, article: Article, url: str, image: str) -> 
         "headline": article.title,
         "description": article.summary,
         "datePublished": article.date.isoformat(),
-        "dateModified": (article.updated or article.date).isoformat(),
+        "dateModified": article.modified.isoformat(),
         "author": [author],
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -84,8 +84,9 @@ def article_sharing(config: SiteConfig, article: Article) -> Sharing:
     image = absolute_url(config, article.image or config.default_image)
     json_ld = script_json(news_article(config, article, url, image))
     page_title = window_title(config, article.title)
-    # The large card is a picture with a caption: without a picture it is an empty frame.
-    card = "summary_large_image" if image else "summary"
+    # The large card is a picture with a caption: without a picture it is an empty frame,
+    # and the site's picture in it would pass for a picture of this news.
+    card = "summary_large_image" if article.image else "summary"
     return Sharing("article", page_title, article.title, article.summary, url, image, card,
                    json_ld)  # fmt: skip
 

@@ -15,7 +15,7 @@ def _urls(site: Site) -> Iterable[tuple[str, str]]:
         newest = listing.items[0].date.date().isoformat() if listing.items else ""
         yield listing.path, newest
     for article in site.articles:
-        yield article.path, (article.updated or article.date).date().isoformat()
+        yield article.path, article.modified.date().isoformat()
     for page in site.pages:
         yield page.path, ""
 
