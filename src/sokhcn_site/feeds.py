@@ -47,7 +47,7 @@ def _feed(
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(base + page)
     fg.title(title)
-    fg.subtitle(config.description or config.name)
+    fg.subtitle(config.about)
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
     fg.link(href=base + feed, rel="self", type=_TYPES[atom])
     fg.link(href=base + page, rel="alternate")

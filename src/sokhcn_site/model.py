@@ -146,6 +146,12 @@ class SiteConfig:
         return dict(self.categories).get(slug)
 
     @property
+    def about(self) -> str:
+        """What the site is, for a page or feed that has no text of its own to describe it:
+        its description if it has one, else its name."""
+        return self.description or self.name
+
+    @property
     def publisher(self) -> str:
         """Who publishes the site, as its footer and its articles' JSON-LD name it: the
         footer's name if it has one (the department's full name), else the site's."""

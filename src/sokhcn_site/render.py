@@ -213,7 +213,7 @@ class PagePlan(Sequence[PageJob]):
         file describes: the site's description stands for it."""
         config = self._site.config
         return {"heading": heading, "page_title": window_title(config, heading),
-                "description": config.description or config.name, **self._feed(None)}  # fmt: skip
+                "description": config.about, **self._feed(None)}  # fmt: skip
 
     def _feed(self, category: str | None) -> dict[str, str]:
         """The RSS feed a page announces, its category's or the site's, titled as it is."""

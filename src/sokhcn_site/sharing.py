@@ -101,7 +101,7 @@ def listing_sharing(config: SiteConfig, listing: Listing) -> Sharing:
     elif page:
         title, about = named, f"Tin bài mới nhất của {config.name}{page}"
     else:  # the home page stands for the whole site
-        title, about = config.name, config.description or config.name
+        title, about = config.name, config.about
     url = config.base_url + listing.path  # a listing's path is made of slugs
     image = absolute_url(config, config.default_image)
     return Sharing("website", window_title(config, named), title, about, url, image, "summary")
