@@ -884,5 +884,20 @@ def test_the_excerpt_text_is_the_start_of_the_body_cut_at_a_word() -> None:
     assert exact_key("cuối") in index_text("Tiêu đề", body + " cuối").body_terms
 
 
+def test_the_excerpt_text_is_the_flat_body_cut_whatever_its_white_space() -> None:
+    # The excerpt flattens only a start of the body: it must be the start of the flat body.
+    rng = random.Random(7)
+    words = ["tin", "khoa", "học", "công", "nghệ", "Thanh", "Hóa", "a" * 60]
+    spaces = [" ", "  ", "\n\n", "\t", " \n  " * 40, " " * 700]
+    for _ in range(300):
+        parts = [rng.choice(words) + rng.choice(spaces) for _ in range(rng.randrange(1, 900))]
+        body = rng.choice(spaces) + "".join(parts)
+        line = " ".join(body.split())
+        if len(line) > search.TEXT_LIMIT:
+            cut = line.rfind(" ", 0, search.TEXT_LIMIT + 1)
+            line = line[: cut if cut > search.TEXT_LIMIT // 2 else search.TEXT_LIMIT]
+        assert json.loads(index_text("Tiêu đề", body).text_json) == line
+
+
 def test_short_code_table_is_vlq_of_every_value() -> None:
     assert ["", *map(search_index._vlq, range(1 << 15))] == search_index._SHORT

@@ -194,10 +194,12 @@ def _flat(text: str) -> str:
 
 def _excerpt_text(text: str) -> str:
     """The body as one line, cut at a word boundary near TEXT_LIMIT."""
-    # Flattening all of a long body costs more than indexing it: take a start that
-    # is long enough unless it is mostly white space.
-    line = _flat(text[: 2 * TEXT_LIMIT])
-    if len(line) <= TEXT_LIMIT and len(text) > 2 * TEXT_LIMIT:
+    # Flattening all of a long body costs more than indexing it: take a start that is long
+    # enough unless it is mostly white space (a fifth more: plain text has about one space
+    # a word, and a blank line a paragraph). The flat start is a start of the flat body.
+    start = TEXT_LIMIT + TEXT_LIMIT // 4
+    line = _flat(text[:start])
+    if len(line) <= TEXT_LIMIT and len(text) > start:
         line = _flat(text)
     if len(line) <= TEXT_LIMIT:
         return line
