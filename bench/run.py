@@ -238,9 +238,11 @@ def measure_ours(
         identical &= same
         run = rebuilds[name] = sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
         each = ", ".join(f"{r.seconds:.2f}" for r in runs)
+        # Every run's: each changes another article, whose words touch other search files.
+        written = ", ".join(str(r.written) for r in runs)
         verdict = "byte-identical to a clean build" if same else "DIFFERENT from a clean build"
         print(f"rebuild, {name}: {run.seconds:.2f} s (median of {len(runs)}: {each} s; "
-              f"CPU {run.cpu:.2f} s), {run.written} files written, {_mb(runs)}; "
+              f"CPU {run.cpu:.2f} s), files written {written}, {_mb(runs)}; "
               f"output {verdict}", flush=True)  # fmt: skip
     return cold, rebuilds, identical
 

@@ -26,7 +26,11 @@ def test_a_short_benchmark_run_prints_every_figure_and_checks_the_rebuilds(tmp_p
         assert line.endswith("output byte-identical to a clean build"), line
         assert " s (median of 3: " in line, line  # each run its own change, each checked
     [unchanged] = [line for line in lines if line.startswith("rebuild, nothing changed: ")]
-    assert ", 0 files written" in unchanged
+    assert ", files written 0, 0, 0, " in unchanged
+    [edited] = [line for line in lines if line.startswith("rebuild, one body edited: ")]
+    # Each run's count: the article's page and the search files its new words are in.
+    counts = edited.split(", files written ")[1].split(", peak")[0].split(", ")
+    assert len(counts) == 3 and all(int(count) >= 2 for count in counts), edited
     [search] = [line for line in lines if line.startswith("search at 200 articles: ")]
     assert "first query downloads at most" in search and "ms after the data arrived" in search
     # No clean build was deleted to make room for the next: deleting thousands of files
