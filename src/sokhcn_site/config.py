@@ -197,7 +197,10 @@ def _seconds(checker: _Checker, key: str, default: float) -> float:
 
 
 def _site_file(checker: _Checker, key: str, default: str) -> str:
-    """A file of the site such as static/img/logo.png, or an absolute http(s) URL."""
+    """A file of the site such as static/img/logo.png, an absolute http(s) URL, or "" for
+    none (the picture or logo is then left out of what pages announce)."""
+    if key in checker.data and checker.data[key] is None:
+        return ""  # `key:` with its value emptied (YAML's null) is one way to write "none"
     value = checker.text(key, default)
     if ("://" in value and not is_web_url(value)) or ".." in value.split("/"):
         checker.fail(key, f"'{key}' must be a path in the site (static/...) or an http(s) URL")
