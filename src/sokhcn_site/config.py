@@ -104,6 +104,16 @@ def how_to_declare(file: str, slug: str, name: str = "") -> str:
     )
 
 
+def key_line(file: str, key: str) -> int:
+    """The line of the top-level `key` in the config `file` (1 if it is not there or the
+    file cannot be read), read again for a message: a SiteConfig keeps no lines, which a
+    comment added above them would change, and with them every cache key."""
+    try:
+        return load_mapping(decode(Path(file).read_bytes())).lines.get(key, 1)
+    except (OSError, UnicodeDecodeError, YamlProblem):
+        return 1
+
+
 def _base_url(checker: _Checker, override: str | None) -> str:
     url = override if override is not None else checker.text("base_url")
     if not is_web_url(url):
