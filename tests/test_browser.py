@@ -190,6 +190,26 @@ def test_a_query_of_more_words_than_are_used_says_so(page, base):
     assert status.startswith("Tìm thấy") and status.endswith("Chỉ 8 từ đầu được dùng để tìm.")
 
 
+def test_a_word_too_long_for_the_index_is_left_out_and_said_so(page, base):
+    """The index leaves out words of over 40 characters: one in a query (a code pasted with
+    the words) would match nothing, and every word must match."""
+    code = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    unused = "Từ dài hơn 40 ký tự (như mã hay địa chỉ trang web) không được dùng để tìm."
+    open_search(page, base)
+    words = results(page, "nong thon mien nui ")
+    assert results(page, f"nong thon mien nui {code} ") == words != []
+    status = page.inner_text("#search-status")
+    assert status.endswith(f"phù hợp với “nong thon mien nui {code}”. {unused}")
+    page.fill("#q", code)  # nothing left to search with: the status says why, not "none"
+    page.wait_for_function(
+        "text => document.querySelector('#search-status').textContent.startsWith(text)",
+        arg=unused,
+    )
+    status = page.inner_text("#search-status")
+    assert status == f"{unused} Hãy nhập những từ có trong bài viết cần tìm."
+    assert page.locator("#results li").count() == 0
+
+
 def _searched(page: Any, query: str, times: int) -> list[str]:
     """The result links' paths once the page has searched `query` (trimmed) `times` times."""
     page.wait_for_function(

@@ -60,9 +60,10 @@ def test_new_sends_the_editor_to_the_file_given(make_site, monkeypatch):
     _elsewhere(site, monkeypatch, {"categories": {"tin": "Tin"}})
     result = site.run("new", "Tin mới", "--category", "thong-bao", "--config", CONFIG)
     assert result.code == 1
+    line = Path(CONFIG).read_text(encoding="utf-8").splitlines().index("categories:") + 1
     assert result.err.splitlines() == [
-        f"{CONFIG}:1: error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. Chọn "
-        f"một trong số đó, hoặc khai báo 'thong-bao': mở tệp {CONFIG}, thêm ngay dưới dòng "
+        f"{CONFIG}:{line}: error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. "
+        f"Chọn một trong số đó, hoặc khai báo 'thong-bao': mở tệp {CONFIG}, thêm ngay dưới dòng "
         "`categories:` dòng `  thong-bao: Tên chuyên mục` (hai dấu cách ở đầu dòng, thay 'Tên "
         "chuyên mục' bằng tên hiện cho người đọc)",
     ]
@@ -70,8 +71,8 @@ def test_new_sends_the_editor_to_the_file_given(make_site, monkeypatch):
     site.write(CONFIG, yaml.safe_dump(BASE_CONFIG, allow_unicode=True))
     result = site.run("new", "Tin mới", "--category", "thong-bao", "--config", CONFIG)
     assert result.code == 1
-    assert result.err.splitlines() == [
-        f"{CONFIG}:1: error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. Chọn "
+    assert result.err.splitlines() == [  # at the content folder, where the folder is to make
+        "content:1: error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. Chọn "
         "một trong số đó, hoặc, nếu đây là chuyên mục mới, tạo thư mục content/thong-bao/ rồi "
         f"chạy lại lệnh ({CONFIG} không có mục `categories:`, nên mỗi thư mục trong content/ là "
         "một chuyên mục)",

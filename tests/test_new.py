@@ -98,7 +98,12 @@ def test_a_folder_site_yaml_does_not_list_is_refused_as_the_build_would(make_sit
     assert site.build().code == 1  # "chuyên mục 'thong-bao' chưa được khai báo"
     result = _new(site, "Thông báo mới", "--category", "thong-bao", "--date", "2024-01-02")
     assert result.code == 1
-    assert "error: chưa có chuyên mục 'thong-bao'; các chuyên mục hiện có: tin. " in result.err
+    # The advice is to edit site.yaml: the message points at its `categories:` line.
+    config = site.root / "site.yaml"
+    line = config.read_text(encoding="utf-8").splitlines().index("categories:") + 1
+    assert line > 1
+    assert result.err.startswith(f"{config}:{line}: error: chưa có chuyên mục 'thong-bao'; "
+                                 "các chuyên mục hiện có: tin. ")  # fmt: skip
     assert result.err.rstrip().endswith(
         f"hoặc khai báo 'thong-bao': mở tệp {site.root / 'site.yaml'}, thêm ngay dưới dòng "
         "`categories:` dòng "
@@ -127,8 +132,9 @@ def test_without_categories_in_site_yaml_the_advice_is_a_folder_not_a_declaratio
     assert refused.code == 1
     folder = (site.root / "content/tin-tuc").as_posix()
     [line] = refused.err.splitlines()
+    # Pointed at the folder to make a category folder in: site.yaml is not to be edited.
     assert line == (
-        f"{site.root / 'site.yaml'}:1: error: chưa có chuyên mục 'tin-tuc'; các chuyên mục "
+        f"{site.root / 'content'}:1: error: chưa có chuyên mục 'tin-tuc'; các chuyên mục "
         "hiện có: thong-bao. Chọn một trong số đó, hoặc, nếu đây là chuyên mục mới, tạo thư "
         f"mục {folder}/ rồi chạy lại lệnh ({site.root / 'site.yaml'} không có mục "
         "`categories:`, nên mỗi thư mục trong content/ là một chuyên mục)"
@@ -146,8 +152,9 @@ def test_without_categories_or_folders_the_advice_is_the_folder_to_make(make_sit
     site = make_site({"content/pages/gioi-thieu.md": article("Giới thiệu")})
     refused = _new(site, "Tin", "--category", "tin-tuc")
     assert refused.code == 1
-    assert refused.err.rstrip().endswith(
-        "error: chưa có chuyên mục 'tin-tuc'; chưa có thư mục chuyên mục nào trong content/. "
+    assert refused.err.rstrip() == (
+        f"{site.root / 'content'}:1: error: chưa có chuyên mục 'tin-tuc'; chưa có thư mục "
+        "chuyên mục nào trong content/. "
         f"Nếu đây là chuyên mục mới, tạo thư mục {(site.root / 'content/tin-tuc').as_posix()}/ "
         f"rồi chạy lại lệnh ({site.root / 'site.yaml'} không có mục `categories:`, nên mỗi "
         "thư mục trong content/ là một chuyên mục)"
@@ -222,5 +229,6 @@ def test_a_title_the_build_would_refuse_is_refused_now(make_site):
     assert "error: đường dẫn 'page' dành riêng cho các trang sau" in result.err
     assert list((site.root / "content/tin").glob("*.md")) == []
     pages = _new(site, "Tin", "--category", "pages")
-    assert "'pages' không dùng được làm chuyên mục" in pages.err
+    # The name typed is to change, as a bad --date is: neither site.yaml nor a folder.
+    assert pages.err.startswith("--category:1: error: 'pages' không dùng được làm chuyên mục")
     assert "ví dụ 'tin-tuc'" in pages.err  # not the name it refuses

@@ -674,6 +674,32 @@ def test_a_last_word_too_short_to_look_up_does_not_empty_the_results(
 
 
 @needs_node
+def test_search_js_leaves_out_the_query_words_the_index_leaves_out(tmp_path: Path) -> None:
+    """Every word of a query must match: one the index cannot hold (a pasted code) would
+    leave the others nothing to find."""
+    longest = "d" * search.MAX_TOKEN
+    longer = longest + "x"
+    wide = "\U0001d400" * 30  # a letter of two UTF-16 units: 60 in JavaScript, 30 in Python
+    written = [
+        entry(1, "Tin tức", f"Hội nghị {longest} {longer} {wide}.", day=2),
+        entry(2, "Hội nghị", "Báo cáo.", day=1),
+    ]
+    assert search._key(longest) and search._key(wide) and not search._key(longer)
+    code = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    queries = ["hội nghị ", f"hội nghị {code} ", f"{code} hội ngh", longest, wide, longer, code]
+    got = run_node(tmp_path, files(build_search_index(written)), queries)["queries"]
+    assert got["hội nghị "]["urls"] == ["tin/bai-2/", "tin/bai-1/"]
+    assert got[f"hội nghị {code} "]["urls"] == got["hội nghị "]["urls"]
+    assert got[f"{code} hội ngh"]["urls"] == got["hội nghị "]["urls"]  # prefix search kept
+    assert [t["fold"] for t in got[f"hội nghị {code} "]["terms"]] == ["hoi", "nghi"]
+    # As long as the index holds, counted as Python counts: found.
+    assert got[longest]["urls"] == got[wide]["urls"] == ["tin/bai-1/"]
+    # Longer: no word to look up, as the article's own "ddd...x" is none to find.
+    assert got[longer]["terms"] == got[code]["terms"] == []
+    assert got[longer]["urls"] == got[code]["urls"] == []
+
+
+@needs_node
 def test_search_js_folds_like_python(tmp_path: Path) -> None:
     words = [
         "Đo",

@@ -201,3 +201,19 @@ def test_an_article_shown_by_the_sites_picture_announces_the_small_card_as_lists
     pictured = site.html(f"{CAT}/b/index.html")
     assert _meta(pictured, "og:image") == [picture]
     assert _meta(pictured, "twitter:card") == ["summary_large_image"]
+
+
+def test_a_picture_or_logo_written_with_no_value_is_none_as_an_empty_one_is(make_site):
+    site = make_site({f"content/{CAT}/2020-01-14-a.md": article("A")})
+    with (site.root / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("default_image:\nlogo:\n")  # the values emptied: YAML's null
+    result = site.build()
+    assert result.code == 0, result.err
+    for path in ("index.html", f"{CAT}/index.html", f"{CAT}/a/index.html"):
+        page = site.html(path)
+        found = (_meta(page, "og:image"), _meta(page, "twitter:card"))
+        assert _meta(page, "og:url") and found == ([], ["summary"]), path
+    data = _json_ld(site.html(f"{CAT}/a/index.html"))
+    assert "image" not in data
+    assert data["publisher"] == {"@type": "Organization", "name": "Sở Thử Nghiệm",
+                                 "url": "https://example.test/"}  # fmt: skip

@@ -104,6 +104,16 @@ def how_to_declare(file: str, slug: str, name: str = "") -> str:
     )
 
 
+def key_line(file: str, key: str) -> int:
+    """The line of the top-level `key` in the config `file` (1 if it is not there or the
+    file cannot be read), read again for a message: a SiteConfig keeps no lines, which a
+    comment added above them would change, and with them every cache key."""
+    try:
+        return load_mapping(decode(Path(file).read_bytes())).lines.get(key, 1)
+    except (OSError, UnicodeDecodeError, YamlProblem):
+        return 1
+
+
 def _base_url(checker: _Checker, override: str | None) -> str:
     url = override if override is not None else checker.text("base_url")
     if not is_web_url(url):
@@ -197,7 +207,10 @@ def _seconds(checker: _Checker, key: str, default: float) -> float:
 
 
 def _site_file(checker: _Checker, key: str, default: str) -> str:
-    """A file of the site such as static/img/logo.png, or an absolute http(s) URL."""
+    """A file of the site such as static/img/logo.png, an absolute http(s) URL, or "" for
+    none (the picture or logo is then left out of what pages announce)."""
+    if key in checker.data and checker.data[key] is None:
+        return ""  # `key:` with its value emptied (YAML's null) is one way to write "none"
     value = checker.text(key, default)
     if ("://" in value and not is_web_url(value)) or ".." in value.split("/"):
         checker.fail(key, f"'{key}' must be a path in the site (static/...) or an http(s) URL")

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import yaml
 
-from .config import how_to_declare
+from .config import how_to_declare, key_line
 from .dates import DateProblem, parse_date
 from .discover import PAGES_FOLDER, RESERVED
 from .errors import Diagnostic, error
@@ -56,27 +56,34 @@ def front_matter(title: str, date: str, author: str, department: str) -> str:
     )
 
 
-def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> str | None:
+def _category_problem(request: NewArticle, content: Path, config: SiteConfig) -> Diagnostic | None:
+    """Why `new` cannot write in the category asked for, pointing at what is to change: the
+    option, the config file's `categories:`, or the content folder to make a folder in."""
     category = request.category
     if _reserved(category) or not is_slug(category):
-        example = slug_of(category)
-        if not example or _reserved(example):
-            example = "tin-tuc"  # the name refused is no example
-        return (
-            f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
-            f"không dấu, nối bằng dấu '-', ví dụ '{example}'"
-        )
+        return error("--category", 1, _bad_name(category))
     # The build's rule (collect): when the config lists categories, only those; else folders.
     declared = [slug for slug, _ in config.categories]
     if category in declared or (not declared and (content / category).is_dir()):
         return None
     if declared:
         declare = how_to_declare(config.file, category)
-        return (
+        return error(
+            config.file, key_line(config.file, "categories"),
             f"chưa có chuyên mục '{category}'; các chuyên mục hiện có: {', '.join(declared)}. "
-            f"Chọn một trong số đó, hoặc khai báo '{category}': {declare}"
-        )
-    return _no_such_folder(category, content, config.file)
+            f"Chọn một trong số đó, hoặc khai báo '{category}': {declare}",
+        )  # fmt: skip
+    return error(str(content), 1, _no_such_folder(category, content, config.file))
+
+
+def _bad_name(category: str) -> str:
+    example = slug_of(category)
+    if not example or _reserved(example):
+        example = "tin-tuc"  # the name refused is no example
+    return (
+        f"'{category}' không dùng được làm chuyên mục; tên chuyên mục viết chữ thường "
+        f"không dấu, nối bằng dấu '-', ví dụ '{example}'"
+    )
 
 
 def _no_such_folder(category: str, content: Path, config_file: str) -> str:
@@ -158,8 +165,8 @@ def create_article(
 ) -> Path | Diagnostic:
     """Write content/<category>/<date>-<slug>.md and return its path; never overwrite a file."""
     problem = _category_problem(request, content, config)
-    if problem:
-        return error(config.file, 1, problem)
+    if problem is not None:
+        return problem
     title = unicodedata.normalize("NFC", " ".join(request.title.split()))
     slug = _shortened(slug_of(title))
     if not slug:

@@ -24,6 +24,9 @@
   const INDEX_FORMAT = 5;
   // Eight words bound the shards a query can fetch (see search.py).
   const MAX_TERMS = 8;
+  // Longer words (folded) are not indexed: MAX_TOKEN in search.py. Every word of a query must
+  // match, so one of them (a pasted address) would leave the others nothing to find.
+  const MAX_TOKEN = 40;
   // Extra shard bytes a prefix search of the last word may cost; beyond this
   // ("t", "th"...) the word is matched whole, to stay far inside 300 KB.
   const PREFIX_BUDGET = 64 * 1024;
@@ -62,6 +65,16 @@
     return text.normalize('NFC').toLowerCase().match(TOKEN_RE) || [];
   }
 
+  /** Whether the index leaves out words of this fold, as _key in search.py does. */
+  function tooLong(folded) {
+    return [...folded].length > MAX_TOKEN; // code points, as Python's len() counts
+  }
+
+  /** Whether the query has a word the index leaves out (queryTerms() leaves it out too). */
+  function hasTooLong(query) {
+    return tokenize(query).some((word) => tooLong(fold(word)));
+  }
+
   function splitKey(key) {
     let end = key.length;
     while (end > 0 && TONE_CHARS.includes(key[end - 1])) end--;
@@ -76,7 +89,10 @@
     return queryTerms(query).slice(0, MAX_TERMS);
   }
 
-  /** Every distinct term of a query, those past MAX_TERMS too (parseQuery leaves them out). */
+  /**
+   * Every distinct term of a query the index can hold, those past MAX_TERMS too (parseQuery
+   * leaves them out).
+   */
   function queryTerms(query) {
     const words = tokenize(query);
     const typing = words.length > 0 && /[\p{L}\p{N}\p{M}]$/u.test(query.normalize('NFC'));
@@ -84,7 +100,7 @@
     const seen = new Set();
     words.forEach((word, i) => {
       const folded = fold(word);
-      if (!folded) return;
+      if (!folded || tooLong(folded)) return;
       const key = exactKey(word);
       const id = folded + ' ' + key;
       if (seen.has(id)) return;
@@ -514,7 +530,7 @@
   }
 
   const api = {
-    fold, exactKey, tokenize, parseQuery, shardFor, planTerm, levelOf, collect,
+    fold, exactKey, tokenize, parseQuery, hasTooLong, shardFor, planTerm, levelOf, collect,
     ages, rank, byPhrase, highlight, excerpt, createEngine, PREFIX_BUDGET, INDEX_FORMAT,
     StaleIndex,
   };
@@ -543,6 +559,9 @@
     none: (q) => `Không tìm thấy bài viết nào phù hợp với “${q}”.`,
     found: (n, q) => `Tìm thấy ${n.toLocaleString('vi-VN')} bài viết phù hợp với “${q}”.`,
     capped: ` Chỉ ${MAX_TERMS} từ đầu được dùng để tìm.`,
+    long: ` Từ dài hơn ${MAX_TOKEN} ký tự (như mã hay địa chỉ trang web) không được dùng để tìm.`,
+    onlyLong: `Từ dài hơn ${MAX_TOKEN} ký tự (như mã hay địa chỉ trang web) không được dùng để `
+      + 'tìm. Hãy nhập những từ có trong bài viết cần tìm.',
     error: 'Không tải được dữ liệu tìm kiếm. Vui lòng thử lại sau.',
     stale: 'Trang tìm kiếm vừa được cập nhật. Vui lòng tải lại trang (F5) rồi tìm lại.',
     more: 'Xem thêm kết quả',
@@ -617,7 +636,7 @@
       if (!parseQuery(query).length) {
         this.clear();
         this.list.removeAttribute('aria-busy');
-        this.setStatus(TEXT.prompt);
+        this.setStatus(hasTooLong(query) ? TEXT.onlyLong : TEXT.prompt);
         return;
       }
       mark('search:start');
@@ -700,17 +719,21 @@
     render(result, docs, query) {
       this.clear();
       if (!result.ids.length) {
-        this.setStatus(TEXT.none(query) + this.cap(query));
+        this.setStatus(TEXT.none(query) + this.unused(query));
         return;
       }
-      this.setStatus(TEXT.found(result.ids.length, query) + this.cap(query));
+      this.setStatus(TEXT.found(result.ids.length, query) + this.unused(query));
       this.append(docs, result.terms);
       this.offerMore(result, query, PAGE_SIZE);
     }
 
-    /** What the status adds when the query has words past MAX_TERMS, which are not used. */
-    cap(query) {
-      return queryTerms(query).length > MAX_TERMS ? TEXT.capped : '';
+    /**
+     * What the status adds when the query has words that are not used: too long for the
+     * index, or past the first MAX_TERMS words it can hold.
+     */
+    unused(query) {
+      const long = hasTooLong(query) ? TEXT.long : '';
+      return long + (queryTerms(query).length > MAX_TERMS ? TEXT.capped : '');
     }
 
     append(docs, terms) {
