@@ -83,6 +83,25 @@ def test_configuration_and_usage_errors_exit_2(make_site):
     assert site.build().code == 0
 
 
+def test_settings_written_with_no_value_take_their_defaults(make_site):
+    """`page_size:` alone on its line (YAML's null), as one empties a setting, is the
+    setting not given, not an error: 10 articles a page, 7 other news, and so on."""
+    files = {f"content/{CAT}/2020-01-{d:02}-a{d}.md": article(f"A{d}", f"2020-01-{d:02}")
+             for d in range(1, 13)}  # fmt: skip
+    site = make_site(files)
+    emptied = ("description", "timezone", "page_size", "feed_size", "other_news",
+               "summary_limit", "partner_timeout", "parse_timeout")  # fmt: skip
+    with (site.root / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("".join(f"{key}:\n" for key in emptied))
+    result = site.build()
+    assert result.code == 0, result.err
+    assert len(site.html("index.html").xpath("//ol[@class='article-list']/li")) == 10
+    assert len(site.html("page/2/index.html").xpath("//ol[@class='article-list']/li")) == 2
+    page = site.html(f"{CAT}/a12/index.html")
+    assert len(page.xpath("//aside[.//h2[normalize-space()='Các tin khác']]//li")) == 7
+    assert page.xpath("string(//time)").strip() == "12/01/2020"
+
+
 def test_template_errors_name_the_template_line_and_article(make_site):
     site = make_site({f"content/{CAT}/a.md": article("A")})
     template = site.root / "templates/article.html"

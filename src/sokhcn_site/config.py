@@ -45,15 +45,21 @@ class _Checker:
     def fail_entry(self, key: str, entry: str | int, message: str) -> None:
         self.problems.append(error(self.path, self.entry_line(key, entry), message))
 
+    def value(self, key: str, default: Any) -> Any:
+        """`key`'s value, or `default` when the file leaves it out or writes it with no value
+        (`page_size:` alone on its line, YAML's null): a setting emptied is one not set."""
+        value = self.data.get(key)
+        return default if value is None else value
+
     def text(self, key: str, default: str = "") -> str:
-        value = self.data.get(key, default)
+        value = self.value(key, default)
         if not isinstance(value, str):
             self.fail(key, f"'{key}' must be a string")
             return default
         return value.strip()
 
     def count(self, key: str, default: int, minimum: int) -> int:
-        value = self.data.get(key, default)
+        value = self.value(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(key, f"'{key}' must be a whole number of at least {minimum}")
             return default
@@ -199,7 +205,7 @@ def _partners(checker: _Checker) -> tuple[PartnerFeed, ...]:
 
 
 def _seconds(checker: _Checker, key: str, default: float) -> float:
-    value = checker.data.get(key, default)
+    value = checker.value(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         checker.fail(key, f"'{key}' must be a number of seconds greater than 0")
         return default
