@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from sokhcn_site import publish
 from sokhcn_site.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A shell that starts a command in the background without job control (`bash .ci/run &` in
+# a script) ignores SIGINT in it, and every process it starts inherits that: the builds and
+# servers these tests stop as Ctrl-C does would not stop. A handler, unlike SIG_IGN, is not
+# inherited across exec, so every process started from here has Ctrl-C's default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -91,7 +91,12 @@ class Server:
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         """Stop it as Ctrl-C does; after a test that went well, it must have stopped cleanly."""
         self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=TIMEOUT)
+        try:
+            code = self.process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # not left serving after the tests
+            self.process.wait()
+            raise
         self.readers[0].join(timeout=TIMEOUT)
         err = self.stderr()
         if kind is None:  # else the test's own failure is the news
